@@ -1,0 +1,165 @@
+"""The library API: everything the CLI does, as functions that return result objects.
+
+Only this module (and `fsio`) touches the file system. Nothing here prints or exits; the CLI
+formats the results and chooses the exit code.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from formflow.diagnostics.model import Diagnostic, has_errors, make
+from formflow.fsio import FileProblem, discover_flows, read_bytes, write_atomic
+from formflow.ir.model import Flow
+
+
+@dataclass(frozen=True)
+class FileResult:
+    """One flow file after parse and check (and lowering, when it had no errors)."""
+
+    path: Path
+    display: str
+    flow: Flow | None
+    diagnostics: tuple[Diagnostic, ...]
+    line_col: object = None  # source offset -> (line, column), for emitters
+    seconds: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return self.flow is not None and not has_errors(self.diagnostics)
+
+
+@dataclass(frozen=True)
+class Artifact:
+    kind: str  # "form"
+    relpath: str  # e.g. "halland/covid_vaccination.form.json"
+    data: bytes
+
+
+@dataclass(frozen=True)
+class CompileResult:
+    file: FileResult
+    region: str
+    artifacts: tuple[Artifact, ...]
+    diagnostics: tuple[Diagnostic, ...]  # the file's, plus artifact validation problems
+
+    @property
+    def ok(self) -> bool:
+        return self.file.ok and not has_errors(self.diagnostics)
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """Results for many paths, plus problems with the paths themselves."""
+
+    files: tuple = ()
+    problems: tuple[Diagnostic, ...] = ()
+    written: tuple[Path, ...] = ()
+
+    @property
+    def diagnostics(self) -> list[Diagnostic]:
+        out = list(self.problems)
+        for f in self.files:
+            out.extend(f.diagnostics)
+        return out
+
+    @property
+    def ok(self) -> bool:
+        return not has_errors(self.diagnostics)
+
+
+def check_source(display: str, raw: bytes, path: Path | None = None) -> FileResult:
+    """Parse and check one flow given as bytes; lower it to the IR when it is clean."""
+    from formflow.check import check_flow
+    from formflow.ir.lower import lower
+    from formflow.syntax.parse import parse_bytes
+
+    start = time.perf_counter()
+    parsed = parse_bytes(display, raw)
+    path = path or Path(display)
+    if not parsed.ok:
+        return FileResult(path, display, None, parsed.diagnostics, seconds=time.perf_counter() - start)
+    checked = check_flow(parsed.source, parsed.flow)
+    flow = lower(checked.context) if checked.ok else None
+    diagnostics = parsed.diagnostics + checked.diagnostics
+    return FileResult(path, display, flow, diagnostics, parsed.source.line_col, time.perf_counter() - start)
+
+
+def check_file(path: Path, display: str | None = None) -> FileResult:
+    display = display or str(path)
+    try:
+        raw = read_bytes(path)
+    except FileProblem as exc:
+        return FileResult(path, display, None, (make("FF901", f"cannot read {display}: {exc}", None, None),))
+    return check_source(display, raw, path)
+
+
+def check_paths(paths: list[Path]) -> RunResult:
+    files, problems = discover_flows(paths)
+    return RunResult(tuple(check_file(p, d) for p, d in files), tuple(problems))
+
+
+def region_of(path: Path) -> str:
+    """The region a flow belongs to: the folder holding region.yaml above it, else its folder."""
+    path = path.resolve()
+    for parent in path.parents:
+        if (parent / "region.yaml").is_file():
+            return parent.name
+    parent = path.parent
+    return parent.parent.name if parent.name == "flows" else parent.name
+
+
+def compile_result(file: FileResult) -> CompileResult:
+    from formflow.emit.form_json import dumps, form_document
+    from formflow.emit.schema import validation_errors
+
+    region = region_of(file.path)
+    if not file.ok:
+        return CompileResult(file, region, (), file.diagnostics)
+    doc = form_document(file.flow, region, file.line_col)
+    problems = validation_errors("form", doc)
+    if problems:
+        diag = make("FF904", f"the compiled form of {file.display} does not match form.schema.json", None, None,
+                    notes=tuple(problems))
+        return CompileResult(file, region, (), file.diagnostics + (diag,))
+    artifact = Artifact("form", f"{region}/{file.flow.id}.form.json", dumps(doc))
+    return CompileResult(file, region, (artifact,), file.diagnostics)
+
+
+def compile_paths(paths: list[Path], out_dir: Path | None) -> RunResult:
+    """Check and compile every flow; write the artifacts of the clean ones when `out_dir` is given.
+
+    A flow with errors writes nothing. Artifacts are written atomically (temporary file, then
+    rename), so a failed or interrupted run never leaves half a file behind.
+    """
+    files, problems = discover_flows(paths)
+    results = [compile_result(check_file(p, d)) for p, d in files]
+    problems = list(problems) + _duplicate_targets(results)
+    written: list[Path] = []
+    if out_dir is not None:
+        for result in results:
+            if not result.ok:
+                continue
+            for artifact in result.artifacts:
+                target = out_dir / artifact.relpath
+                try:
+                    write_atomic(target, artifact.data)
+                    written.append(target)
+                except FileProblem as exc:
+                    problems.append(make("FF903", f"cannot write {target}: {exc}", None, None,
+                                         help="check that the output folder is writable, or choose another with --out"))
+    return RunResult(tuple(results), tuple(problems), tuple(written))
+
+
+def _duplicate_targets(results) -> list[Diagnostic]:
+    seen: dict[str, str] = {}
+    out = []
+    for r in results:
+        for a in r.artifacts:
+            if a.relpath in seen:
+                out.append(make("FF903", f"{r.file.display} and {seen[a.relpath]} both compile to {a.relpath}", None, None,
+                                help="give the flows different ids"))
+            seen.setdefault(a.relpath, r.file.display)
+    return out

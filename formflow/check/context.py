@@ -1,0 +1,50 @@
+"""What every check rule gets: the flow, its declarations and the facts of the semantic walk."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+from formflow.check import types as T
+from formflow.check.semantics import Semantics, analyse
+from formflow.check.symbols import Symbols, collect
+from formflow.diagnostics.model import Diagnostic, Label, make
+from formflow.source import Source, Span
+from formflow.syntax import ast
+
+
+@dataclass
+class CheckContext:
+    source: Source
+    flow: ast.Flow
+
+    @cached_property
+    def symbols(self) -> Symbols:
+        return collect(self.flow)
+
+    @cached_property
+    def semantics(self) -> Semantics:
+        return analyse(self.flow, self.symbols)
+
+    @cached_property
+    def languages(self) -> tuple[str, ...]:
+        setting = self.flow.setting("languages")
+        if setting is None:
+            return ("sv",)
+        seen: list[str] = []
+        for ident in setting.value:
+            if ident.name not in seen:
+                seen.append(ident.name)
+        return tuple(seen)
+
+    @cached_property
+    def urgency_levels(self) -> tuple[str, ...]:
+        setting = self.flow.setting("urgency_levels")
+        if setting is None:
+            return T.DEFAULT_URGENCY_LEVELS
+        return tuple(dict.fromkeys(i.name for i in setting.value))
+
+    def diag(self, code: str, message: str, span: Span | None, label: str = "", *, help: str = "",
+             secondary: tuple[tuple[Span, str], ...] = ()) -> Diagnostic:
+        return make(code, message, self.source, span, label, help=help,
+                    secondary=tuple(Label(s, m) for s, m in secondary))

@@ -1,0 +1,32 @@
+"""Every text of a flow, with what it belongs to, for the rules that check texts."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from formflow.check.symbols import walk_statements
+from formflow.syntax import ast
+
+
+def iter_texts(flow: ast.Flow) -> Iterator[tuple[ast.Text, str]]:
+    yield flow.title, f"the title of flow '{flow.id.name}'"
+    for setting in flow.settings:
+        if setting.key == "intro":
+            yield setting.value, "the intro"
+    for decl in flow.outcomes:
+        yield decl.message, f"the message of outcome '{decl.id.name}'"
+    for stmt in walk_statements(flow.body):
+        if isinstance(stmt, ast.Question):
+            yield stmt.label, f"the label of question '{stmt.id.name}'"
+            yield from _attr_texts(stmt.attrs, f"question '{stmt.id.name}'")
+            for option in stmt.options or ():
+                yield option.label, f"option '{option.code.name}' of '{stmt.id.name}'"
+                yield from _attr_texts(option.attrs, f"option '{option.code.name}'")
+        elif isinstance(stmt, ast.Page):
+            yield stmt.title, f"the title of page '{stmt.id.name}'"
+
+
+def _attr_texts(attrs, owner: str):
+    for attr in attrs:
+        if isinstance(attr.value, ast.Text):
+            yield attr.value, f"the {attr.key} text of {owner}"

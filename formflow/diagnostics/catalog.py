@@ -1,0 +1,312 @@
+"""Every diagnostic code formflow can print, with its documented explanation.
+
+Codes are stable: `FF` + three digits, grouped by stage (0xx source text, 1xx syntax, 2xx names,
+3xx types, 4xx structure and content, 9xx files and internal). A code is never reused for a
+different meaning. `formflow explain CODE` prints the entry; `dsl/ERRORS.md` is generated from it.
+
+The bad and good examples are executable: the test suite checks that every bad example produces
+its code and every good example does not. An example that does not start with `flow` is a piece
+of a flow body, wrapped by `wrap_example` into a minimal flow.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from formflow.diagnostics.model import Severity
+
+E, W = Severity.ERROR, Severity.WARNING
+
+
+@dataclass(frozen=True)
+class CodeInfo:
+    code: str
+    name: str
+    severity: Severity
+    summary: str
+    explanation: str
+    bad: str = ""
+    good: str = ""
+
+
+def wrap_example(snippet: str) -> str:
+    """A body snippet becomes a complete flow; a complete flow is returned as it is."""
+    if snippet.lstrip().startswith("flow "):
+        return snippet
+    body = "\n".join("  " + line if line else "" for line in snippet.strip("\n").splitlines())
+    return ('flow example "Exempel" {\n  languages sv\n  outcome done: information "Klart."\n'
+            f"{body}\n  end done\n}}\n")
+
+
+_ENTRIES = [
+    # ------------------------------------------------------------------ 0xx source text
+    CodeInfo("FF001", "invalid-utf8", E, "The file is not valid UTF-8.",
+             "Flow files are read as UTF-8 only, so that å, ä and ö mean the same on every machine. "
+             "A file saved as Latin-1 or Windows-1252 has bytes that are not UTF-8; formflow names the "
+             "first one and stops reading the file. A UTF-8 byte-order mark at the start is fine."),
+    CodeInfo("FF002", "control-character", E, "A control character is in the source.",
+             "Only tab and newline may appear as control characters (CR is treated as a newline). Other "
+             "control characters (NUL, ESC, form feed, C1 controls) are invisible in most editors and can "
+             "change what a terminal shows, so they are refused wherever they are, texts included."),
+    CodeInfo("FF003", "bidi-control", E, "A bidirectional control character is in the source.",
+             "Right-to-left overrides and isolates (U+202A–U+202E, U+2066–U+2069, U+200E/U+200F, U+061C) "
+             "can make a line display in a different order from how it is read by formflow — the "
+             "'Trojan Source' problem. Arabic or Persian translations display correctly without them, "
+             "so they are refused everywhere, texts included."),
+    CodeInfo("FF004", "invisible-character", E, "An invisible character is in the source.",
+             "Zero-width spaces, word joiners, soft hyphens and stray byte-order marks are invisible: an "
+             "id containing one looks like another id but is not. They are refused everywhere. The "
+             "zero-width joiner and non-joiner are allowed inside texts (Persian and Indic scripts need "
+             "them) but not in code."),
+    CodeInfo("FF005", "non-ascii-in-code", E, "A non-ASCII character is outside a text.",
+             "Ids, keywords and numbers use ASCII: letters a–z and A–Z, digits 0–9 and _. This keeps "
+             "answer codes safe for every system that receives them and rules out look-alikes such as "
+             "a Cyrillic 'е' in `fеver`. Swedish (and any other) letters belong inside texts in quotes.",
+             'question hälsa: yes_no "Hur mår du?"',
+             'question halsa: yes_no "Hur mår du?"'),
+    CodeInfo("FF006", "file-too-large", E, "The file is larger than formflow reads.",
+             "A flow file is limited to 4 MiB, far beyond any real form; a larger file is almost always "
+             "the wrong file. Split a very large flow into several flows."),
+    CodeInfo("FF007", "nesting-too-deep", E, "Brackets or blocks are nested too deeply.",
+             "Parentheses, brackets and braces may be nested 64 levels deep. Deeper nesting is refused "
+             "before parsing so that no later stage runs out of stack. Name parts of a long expression "
+             "with `let`, and use `else if` instead of nesting if-blocks."),
+    # ------------------------------------------------------------------ 1xx syntax
+    CodeInfo("FF101", "syntax-error", E, "The parser expected something else here.",
+             "The text does not follow the formflow grammar at this point. The message says what was "
+             "found, what could come instead and which block it is in. After a syntax error formflow "
+             "skips ahead and keeps reading, so one run reports several syntax errors; names and types "
+             "are checked once the syntax is clean.",
+             'question fever yes_no "Har du feber?"',
+             'question fever: yes_no "Har du feber?"'),
+    CodeInfo("FF102", "unterminated-text", E, "A text has no closing quote.",
+             "Every text starts and ends with a double quote. A quote inside a text is written \\\".",
+             'question fever: yes_no "Har du feber?',
+             'question fever: yes_no "Har du feber?"'),
+    CodeInfo("FF103", "unexpected-character", E, "A character that cannot start anything here.",
+             "The character is not part of any keyword, id, number, text or operator.",
+             'question fever: yes_no "Har du feber?" ;',
+             'question fever: yes_no "Har du feber?"'),
+    CodeInfo("FF104", "unexpected-end", E, "The file ends in the middle of something.",
+             "A block opened with `{` was not closed, or a statement is cut off at the end of the file.",
+             'flow example "Exempel" {\n  languages sv\n  outcome done: information "Klart."\n  end done\n',
+             'flow example "Exempel" {\n  languages sv\n  outcome done: information "Klart."\n  end done\n}\n'),
+    CodeInfo("FF105", "invalid-escape", E, "A backslash in a text starts an unknown escape.",
+             "Inside a text, \\\" is a quote, \\\\ a backslash and \\n a line break. Any other backslash "
+             "sequence is refused so that a pasted Windows path or markup cannot change meaning.",
+             'question file: text "Ange sökväg C:\\mapp"',
+             'question file: text "Ange sökväg C:\\\\mapp"'),
+    # ------------------------------------------------------------------ 2xx names
+    CodeInfo("FF201", "duplicate-id", E, "Two things have the same id.",
+             "Questions, derived values, outcomes and pages share one namespace in a flow, options share "
+             "one namespace within their question. Ids are the answer codes that other systems store, so "
+             "each must be unique. Both places are shown.",
+             'question fever: yes_no "Har du feber?"\nquestion fever: yes_no "Har du hosta?"',
+             'question fever: yes_no "Har du feber?"\nquestion cough: yes_no "Har du hosta?"'),
+    CodeInfo("FF202", "undefined-name", E, "A name refers to nothing defined in the flow.",
+             "The name is not a question, derived value or outcome of this flow. A close match is "
+             "suggested when there is one.",
+             'question fever: yes_no "Har du feber?"\nif fevr { end done }',
+             'question fever: yes_no "Har du feber?"\nif fever { end done }'),
+    CodeInfo("FF203", "used-before-asked", E, "A question's answer is read before the question is asked.",
+             "Routing runs top to bottom. A condition or derived value can only read questions asked "
+             "above it; move the question up or the condition down.",
+             'if fever { end done }\nquestion fever: yes_no "Har du feber?"',
+             'question fever: yes_no "Har du feber?"\nif fever { end done }'),
+    CodeInfo("FF204", "maybe-unasked", E, "A question is read where some routes have not asked it.",
+             "The question is asked inside an if-block, so routes that skipped the block have no answer. "
+             "Read it inside the same block, or guard the read with `answered(question)`.",
+             'question fever: yes_no "Har du feber?"\nif fever {\n  question temp: decimal "Temperatur?" unit "°C" min 35 max 43\n}\nif temp > 39 { end done }',
+             'question fever: yes_no "Har du feber?"\nif fever {\n  question temp: decimal "Temperatur?" unit "°C" min 35 max 43\n  if temp > 39 { end done }\n}'),
+    CodeInfo("FF205", "optional-unguarded", E, "An optional question is read without checking that it was answered.",
+             "An optional question may be left empty. Guard every read with `answered(question) and ...` "
+             "or `if answered(question) { ... }`.",
+             'question weight: integer "Vikt?" unit "kg" min 1 max 300 optional\nif weight > 150 { end done }',
+             'question weight: integer "Vikt?" unit "kg" min 1 max 300 optional\nif answered(weight) and weight > 150 { end done }'),
+    CodeInfo("FF206", "reserved-word", E, "A keyword is used as an id.",
+             "Keywords (question, if, end, min, yes, today, ...) cannot be ids: they would make routing "
+             "ambiguous to read. Choose another id.",
+             'let today = 1\nif today > 0 { end done }',
+             'let day_count = 1\nif day_count > 0 { end done }'),
+    CodeInfo("FF207", "unknown-option", E, "A choice is compared with a code that is not one of its options.",
+             "After `is`, `in` and `has`, the codes must be options of the question on the left. A close "
+             "match is suggested.",
+             'question pain: single "Hur ont har du?" {\n  option mild "Lite"\n  option severe "Mycket"\n}\nif pain is sever { end done }',
+             'question pain: single "Hur ont har du?" {\n  option mild "Lite"\n  option severe "Mycket"\n}\nif pain is severe { end done }'),
+    CodeInfo("FF208", "unused-value", W, "A derived value is never used.",
+             "A `let` that no condition, other value or output reads is dead weight and often a sign of "
+             "a typo elsewhere.",
+             'question age_years: integer "Ålder?" min 0 max 120\nlet is_senior = age_years >= 65',
+             'question age_years: integer "Ålder?" min 0 max 120\nlet is_senior = age_years >= 65\nif is_senior { end done }'),
+    CodeInfo("FF209", "unused-outcome", W, "An outcome is declared but no route ends in it.",
+             "No `end` or `trigger` names the outcome, so no citizen can reach it.",
+             'outcome spare: information "Oanvänd."',
+             'outcome spare: information "Används."\nquestion fever: yes_no "Har du feber?"\nif fever { end spare }'),
+    CodeInfo("FF210", "unknown-fact", E, "`citizen.` names a fact formflow does not verify.",
+             "Verified facts come from the e-ID login: citizen.age (completed years at today's date in "
+             "Europe/Stockholm), citizen.birth_date, citizen.birth_year, citizen.is_proxy (a guardian acts "
+             "for a child), citizen.region and citizen.has_invitation(\"code\"). Anything else the citizen "
+             "says about themselves is a question, not a fact.",
+             'if citizen.agee >= 65 { end done }',
+             'if citizen.age >= 65 { end done }'),
+    CodeInfo("FF211", "unknown-function", E, "A function that formflow does not have.",
+             "Functions: round(x, digits) (half up), min(a, b, ...), max(a, b, ...), abs(x), "
+             "count(cond, ...) (how many are true), answered(question), "
+             "add_months(date, n) (clamped to month end), years_between(from, to).",
+             'let bmi = rund(1.234, 1)\nif bmi > 1 { end done }',
+             'let bmi = round(1.234, 1)\nif bmi > 1 { end done }'),
+    CodeInfo("FF212", "undeclared-language", E, "A translation is in a language the flow does not declare.",
+             "Translations sit beside the text in the languages listed by `languages`; the first language "
+             "is the one written without a code.",
+             'flow example "Exempel" {\n  languages sv\n  outcome done: information "Klart." fi "Valmis."\n  end done\n}\n',
+             'flow example "Exempel" fi "Esimerkki" {\n  languages sv, fi\n  outcome done: information "Klart." fi "Valmis."\n  end done\n}\n'),
+    CodeInfo("FF213", "unknown-question-type", E, "The question type is not one formflow knows.",
+             "Types: yes_no, single, multiple, integer, decimal, text, date, acknowledge, info, attachment.",
+             'question fever: yesno "Har du feber?"',
+             'question fever: yes_no "Har du feber?"'),
+    CodeInfo("FF214", "unknown-outcome-kind", E, "The outcome kind is not one formflow knows.",
+             "Kinds: emergency, self_care, chat, video, visit, booking, not_eligible, information.",
+             'outcome go: emergncy "Ring 112."\nquestion pain: yes_no "Bröstsmärta?"\nif pain { end go }',
+             'outcome go: emergency "Ring 112."\nquestion pain: yes_no "Bröstsmärta?"\nif pain { end go }'),
+    CodeInfo("FF215", "unknown-urgency", E, "The urgency level is not on the flow's scale.",
+             "Urgency levels, most urgent first, are `immediate, within_hours, same_day, within_days, "
+             "routine, none` unless the flow sets its own with `urgency levels a, b, c`.",
+             'outcome go: visit "Boka besök." urgency soonish\nquestion pain: yes_no "Ont?"\nif pain { end go }',
+             'outcome go: visit "Boka besök." urgency same_day\nquestion pain: yes_no "Ont?"\nif pain { end go }'),
+    CodeInfo("FF216", "not-an-outcome", E, "`end` or `trigger` names something that is not an outcome.",
+             "`end` and `trigger` take the id of an outcome declared with `outcome`.",
+             'question fever: yes_no "Har du feber?"\nif fever { end fever }',
+             'question fever: yes_no "Har du feber?"\nif fever { end done }'),
+    # ------------------------------------------------------------------ 3xx types
+    CodeInfo("FF301", "type-mismatch", E, "An operator is used on values of the wrong types.",
+             "Yes/no answers are compared with yes/no, numbers with numbers, dates with dates; choices "
+             "are tested with `is`, `in` and `has`. Arithmetic works on numbers, and dates plus or minus "
+             "a duration such as `12 months`.",
+             'question fever: yes_no "Har du feber?"\nif fever > 3 { end done }',
+             'question fever: yes_no "Har du feber?"\nif fever { end done }'),
+    CodeInfo("FF302", "condition-not-yes-no", E, "A condition is not a yes/no value.",
+             "`if` needs something that is true or false: a yes/no answer, a comparison or a test. "
+             "Compare a number with a limit instead of using it alone.",
+             'question temp: decimal "Temperatur?" unit "°C" min 35 max 43\nif temp { end done }',
+             'question temp: decimal "Temperatur?" unit "°C" min 35 max 43\nif temp >= 38 { end done }'),
+    CodeInfo("FF303", "bad-arguments", E, "A function gets the wrong number or types of arguments.",
+             "Each function documents its arguments (see FF211); the message says what it expected.",
+             'let x = round(1.26)\nif x > 1 { end done }',
+             'let x = round(1.26, 1)\nif x > 1 { end done }'),
+    CodeInfo("FF304", "attribute-not-allowed", E, "An attribute does not apply to this question type.",
+             "unit, min and max apply to integer and decimal (min and max also to date); decimals to "
+             "decimal; max_length to text; accept to attachment; terms to acknowledge; options to single "
+             "and multiple. `exclusive` applies to options of a multiple choice.",
+             'question fever: yes_no "Har du feber?" unit "°C"',
+             'question fever: yes_no "Har du feber?"'),
+    CodeInfo("FF305", "bad-bound", E, "A min or max does not fit the question type.",
+             "Numbers bound integer and decimal questions (integers need whole numbers); dates and "
+             "`today ± duration` bound date questions.",
+             'question born: date "Födelsedatum?" min 1900',
+             'question born: date "Födelsedatum?" min 1900-01-01 max today'),
+    CodeInfo("FF306", "invalid-literal", E, "A number or date literal is not valid.",
+             "Dates are written YYYY-MM-DD and must exist (2021-02-29 does not). Numbers are limited "
+             "to 15 significant digits.",
+             'question when: date "När?" min 2021-02-29',
+             'question when: date "När?" min 2021-02-28'),
+    CodeInfo("FF307", "test-needs-question", E, "`is`, `in`, `has` or answered() is used on something that is not a question of the right kind.",
+             "`is`/`is not`/`in` test a single-choice or yes/no question, `has` tests a multiple choice, "
+             "and answered() takes a question id.",
+             'question age_years: integer "Ålder?" min 0 max 120\nif age_years has old { end done }',
+             'question age_years: integer "Ålder?" min 0 max 120\nif age_years >= 65 { end done }'),
+    # ------------------------------------------------------------------ 4xx structure and content
+    CodeInfo("FF401", "impossible-range", E, "A question's min is greater than its max.",
+             "No answer could satisfy the range. For dates, `today - 1 year` is before `today`.",
+             'question weight: integer "Vikt?" unit "kg" min 300 max 20',
+             'question weight: integer "Vikt?" unit "kg" min 20 max 300'),
+    CodeInfo("FF402", "empty-block", E, "A block, page or option list is empty.",
+             "An empty if-block, page or option list does nothing and is usually unfinished work.",
+             'question fever: yes_no "Har du feber?"\nif fever { }',
+             'question fever: yes_no "Har du feber?"\nif fever { end done }'),
+    CodeInfo("FF403", "missing-translation", W, "A text lacks a translation into a declared language.",
+             "Every text needs a translation into every language the flow declares after the first, or a "
+             "citizen who chose that language sees Swedish in the middle of the form.",
+             'flow example "Exempel" en "Example" {\n  languages sv, en\n  outcome done: information "Klart."\n  end done\n}\n',
+             'flow example "Exempel" en "Example" {\n  languages sv, en\n  outcome done: information "Klart." en "Done."\n  end done\n}\n'),
+    CodeInfo("FF404", "unreachable-statement", W, "A statement follows an `end` in the same block.",
+             "`end` finishes the flow at once, so nothing after it in the same block can run.",
+             'question fever: yes_no "Har du feber?"\nif fever {\n  end done\n  question temp: integer "Temperatur?"\n}',
+             'question fever: yes_no "Har du feber?"\nif fever {\n  question temp: integer "Temperatur?"\n  end done\n}'),
+    CodeInfo("FF405", "missing-outcome", E, "A route can reach the end of the flow without an outcome.",
+             "Every route must end in exactly one outcome. Finish the flow with `end outcome` — with "
+             "triggers, the most urgent of the triggered outcomes and the one named by `end` wins.",
+             'flow example "Exempel" {\n  languages sv\n  outcome done: information "Klart."\n  question fever: yes_no "Har du feber?"\n  if fever { end done }\n}\n',
+             'flow example "Exempel" {\n  languages sv\n  outcome done: information "Klart."\n  question fever: yes_no "Har du feber?"\n  if fever { end done }\n  end done\n}\n'),
+    CodeInfo("FF406", "missing-options", E, "A choice question has no options, or another question has options.",
+             "single and multiple need a `{ option ... }` block with at least two options; other types "
+             "take no options.",
+             'question pain: single "Hur ont har du?"',
+             'question pain: single "Hur ont har du?" {\n  option mild "Lite"\n  option severe "Mycket"\n}'),
+    CodeInfo("FF407", "exclusive-misuse", E, "`exclusive` is used where it has no meaning.",
+             "`exclusive` marks the option of a multiple choice that cannot be combined with the others "
+             "(\"Inget av detta\"). A single choice is exclusive already; a multiple choice has at most "
+             "one exclusive option... and needs at least one other option.",
+             'question pain: single "Ont?" {\n  option yes_pain "Ja"\n  option no_pain "Nej" exclusive\n}',
+             'question where: multiple "Var har du ont?" {\n  option head "Huvud"\n  option back "Rygg"\n  option nowhere "Ingenstans" exclusive\n}'),
+    CodeInfo("FF408", "nested-page", E, "A page is inside another page.",
+             "A page is one screen of the form; pages can sit inside if-blocks but not inside pages.",
+             'page a "A" {\n  page b "B" { question x: yes_no "X?" }\n}',
+             'page a "A" { question x: yes_no "X?" }\npage b "B" { question y: yes_no "Y?" }'),
+    CodeInfo("FF409", "duplicate-setting", E, "A flow setting is given twice.",
+             "version, languages, intro and urgency levels may each appear once.",
+             'flow example "Exempel" {\n  languages sv\n  version "1"\n  version "2"\n  outcome done: information "Klart."\n  end done\n}\n',
+             'flow example "Exempel" {\n  languages sv\n  version "2"\n  outcome done: information "Klart."\n  end done\n}\n'),
+    CodeInfo("FF410", "flow-id-mismatch", W, "The flow id differs from the file name.",
+             "Artifacts are named after the flow id; a file `covid.flow` holding `flow vaccination` makes "
+             "the compiled file hard to find. Rename one of them."),
+    CodeInfo("FF411", "empty-text", E, "A text is empty or only spaces.",
+             "Labels, option texts, outcome messages and translations must say something.",
+             'question fever: yes_no ""',
+             'question fever: yes_no "Har du feber?"'),
+    CodeInfo("FF412", "duplicate-translation", E, "The same language is given twice for one text.",
+             "Each text has at most one translation per language.",
+             'flow example "Exempel" {\n  languages sv, en\n  outcome done: information "Klart." en "Done." en "Finished."\n  end done\n}\n',
+             'flow example "Exempel" en "Example" {\n  languages sv, en\n  outcome done: information "Klart." en "Done."\n  end done\n}\n'),
+    CodeInfo("FF413", "bad-languages", E, "The languages setting is malformed.",
+             "`languages` lists language codes (ISO 639, lower case, two or three letters), the first one "
+             "being the language of the unmarked texts, each at most once.",
+             'flow example "Exempel" {\n  languages sv, sv\n  outcome done: information "Klart."\n  end done\n}\n',
+             'flow example "Exempel" {\n  languages sv\n  outcome done: information "Klart."\n  end done\n}\n'),
+    CodeInfo("FF414", "bad-attribute-value", E, "An attribute value is out of range.",
+             "max_length must be between 1 and 100000, decimals between 0 and 6, an attachment's accept "
+             "list holds media types such as \"image/jpeg\". An attribute may appear once.",
+             'question note: text "Övrigt?" max_length 0',
+             'question note: text "Övrigt?" max_length 500'),
+    CodeInfo("FF415", "self-care-trigger", W, "A trigger names an outcome that is not more urgent than nothing.",
+             "Triggers compete by urgency; a trigger of an outcome with urgency `none` can never win "
+             "against the final `end`. Use `end` or give the outcome an urgency.",
+             'outcome advice: self_care "Egenvård." urgency none\nquestion cold: yes_no "Förkyld?"\nif cold { trigger advice }',
+             'outcome advice: self_care "Egenvård." urgency none\nquestion cold: yes_no "Förkyld?"\nif cold { end advice }'),
+    # ------------------------------------------------------------------ 9xx files, artifacts, internal
+    CodeInfo("FF901", "file-unreadable", E, "A file or folder given on the command line cannot be read.",
+             "The path does not exist, is not a file or folder, or cannot be read with the current "
+             "permissions."),
+    CodeInfo("FF902", "no-flows", E, "No .flow files were found.",
+             "The paths given contain no files ending in .flow. Folders are searched recursively."),
+    CodeInfo("FF903", "output-unwritable", E, "An artifact could not be written.",
+             "The output folder cannot be created or written. Nothing was written for this flow: "
+             "artifacts are written to a temporary file and renamed into place only when complete."),
+    CodeInfo("FF904", "artifact-invalid", E, "A compiled artifact does not match its published schema.",
+             "This is a bug in formflow, not in the flow: the artifact was not written. Please report it "
+             "with the flow that caused it."),
+    CodeInfo("FF905", "internal-error", E, "formflow failed unexpectedly.",
+             "This is a bug in formflow. Run again with --debug to see the traceback, and report it."),
+]
+
+CODES: dict[str, CodeInfo] = {c.code: c for c in _ENTRIES}
+BY_NAME: dict[str, CodeInfo] = {c.name: c for c in _ENTRIES}
+
+
+def lookup(key: str) -> CodeInfo | None:
+    """Find an entry by code (`FF201`, `ff201`, `201`) or by name (`duplicate-id`)."""
+    key = key.strip()
+    if key.upper() in CODES:
+        return CODES[key.upper()]
+    if key.isdigit() and f"FF{int(key):03d}" in CODES:
+        return CODES[f"FF{int(key):03d}"]
+    return BY_NAME.get(key.lower())

@@ -1,0 +1,78 @@
+"""File system access for the API: finding flows, reading them, writing artifacts atomically."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from formflow.diagnostics.model import Diagnostic, make
+
+MAX_READ = 64 * 1024 * 1024  # far above the source limit; preflight reports the exact limit
+
+
+class FileProblem(Exception):
+    """An OSError, in words for a diagnostic."""
+
+
+def _reason(exc: OSError) -> str:
+    return exc.strerror.lower() if exc.strerror else type(exc).__name__
+
+
+def read_bytes(path: Path) -> bytes:
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(MAX_READ + 1)
+    except IsADirectoryError:
+        raise FileProblem("it is a folder") from None
+    except OSError as exc:
+        raise FileProblem(_reason(exc)) from None
+
+
+def discover_flows(paths: list[Path]) -> tuple[list[tuple[Path, str]], list[Diagnostic]]:
+    """Expand files and folders (recursively, `*.flow`) into (path, display name) pairs, sorted."""
+    found: dict[Path, str] = {}
+    problems: list[Diagnostic] = []
+    for given in paths:
+        if given.is_dir():
+            for p in sorted(given.rglob("*.flow")):
+                if p.is_file():
+                    found.setdefault(p.resolve(), str(p))
+        elif given.is_file():
+            found.setdefault(given.resolve(), str(given))
+        else:
+            problems.append(make("FF901", f"{given}: no such file or folder", None, None,
+                                 help="check the path; folders are searched for *.flow files"))
+    if not found and not problems:
+        shown = ", ".join(str(p) for p in paths) or "."
+        problems.append(make("FF902", f"no .flow files in {shown}", None, None,
+                             help="flow files end in .flow; give a file or a folder that contains them"))
+    return sorted(((p, d) for p, d in found.items()), key=lambda x: x[1]), problems
+
+
+def write_atomic(target: Path, data: bytes) -> None:
+    """Write to a temporary file beside the target, then rename: never a half-written artifact."""
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise FileProblem(_reason(exc)) from None
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, target)
+    except OSError as exc:
+        _remove(tmp)
+        raise FileProblem(_reason(exc)) from None
+    except BaseException:
+        _remove(tmp)
+        raise
+
+
+def _remove(path: str) -> None:
+    try:
+        os.unlink(path)
+    except OSError:
+        pass

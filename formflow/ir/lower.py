@@ -1,0 +1,127 @@
+"""Lower a checked syntax tree to the IR. Runs only when the checker found no errors."""
+
+from __future__ import annotations
+
+from pathlib import PurePath
+
+from formflow.check.context import CheckContext
+from formflow.check.rules.outcomes import urgency_of
+from formflow.ir import model as M
+from formflow.syntax import ast
+
+_TEST_OPS = {"is": "is", "is not": "is_not", "in": "in", "has": "has"}
+
+
+class _Lowering:
+    def __init__(self, ctx: CheckContext):
+        self.ctx = ctx
+        self.types = ctx.semantics.types
+        self.resolved = ctx.semantics.resolved
+        self.questions: list[M.Question] = []
+        self.derived: list[M.Derived] = []
+        self.pages: list[M.Page] = []
+
+    def texts(self, text: ast.Text | None) -> M.Texts | None:
+        if text is None:
+            return None
+        values = dict([(self.ctx.languages[0], text.value)] + [(t.lang.name, t.value) for t in text.translations])
+        return M.Texts(tuple((lang, values[lang]) for lang in self.ctx.languages if lang in values))
+
+    # ------------------------------------------------------------ statements
+    def body(self, stmts, page: str | None) -> tuple:
+        return tuple(self.statement(s, page) for s in stmts)
+
+    def statement(self, s, page):
+        if isinstance(s, ast.Question):
+            self.questions.append(self.question(s, page))
+            return M.Ask(s.id.name, s.span)
+        if isinstance(s, ast.Let):
+            self.derived.append(M.Derived(s.id.name, self.types[s.value].kind, self.expr(s.value), s.span))
+            return M.Compute(s.id.name, s.span)
+        if isinstance(s, ast.If):
+            return M.If(tuple(M.Branch(self.expr(b.condition) if b.condition is not None else None,
+                                       self.body(b.body, page), b.span) for b in s.branches), s.span)
+        if isinstance(s, ast.End):
+            return M.End(s.outcome.name, s.span)
+        if isinstance(s, ast.Trigger):
+            return M.Trigger(s.outcome.name, s.span)
+        if isinstance(s, ast.Page):
+            self.pages.append(M.Page(s.id.name, self.texts(s.title), s.span))
+            return M.PageBlock(s.id.name, self.body(s.body, s.id.name), s.span)
+        raise TypeError(s)  # pragma: no cover
+
+    def question(self, q: ast.Question, page) -> M.Question:
+        attrs = {a.key: a.value for a in q.attrs}
+        return M.Question(
+            id=q.id.name, type=q.type.name, label=self.texts(q.label), help=self.texts(attrs.get("help")),
+            required="optional" not in attrs and q.type.name != "info", page=page, unit=attrs.get("unit"),
+            min=_bound(attrs.get("min")), max=_bound(attrs.get("max")), decimals=attrs.get("decimals"),
+            max_length=attrs.get("max_length"), accept=tuple(attrs.get("accept", ())),
+            terms=self.texts(attrs.get("terms")),
+            options=tuple(self.option(o) for o in q.options or ()), span=q.span)
+
+    def option(self, o: ast.Option) -> M.Option:
+        attrs = {a.key: a.value for a in o.attrs}
+        return M.Option(o.code.name, self.texts(o.label), self.texts(attrs.get("help")), "exclusive" in attrs, o.span)
+
+    # ------------------------------------------------------------ expressions
+    def expr(self, e):
+        t = self.types.get(e)
+        kind = t.kind if t is not None else "unknown"
+        if isinstance(e, ast.Number):
+            return M.Literal("int" if e.is_integer else "decimal", e.raw, e.span)
+        if isinstance(e, ast.String):
+            return M.Literal("text", e.value, e.span)
+        if isinstance(e, ast.DateLit):
+            return M.Literal("date", e.raw, e.span)
+        if isinstance(e, ast.Duration):
+            return M.Literal("duration", (e.amount, e.unit), e.span)
+        if isinstance(e, ast.Bool):
+            return M.Literal("bool", e.value, e.span)
+        if isinstance(e, ast.Today):
+            return M.Today(e.span)
+        if isinstance(e, ast.Name):
+            sym = self.resolved[e]
+            if sym.kind == "question":
+                return M.AnswerRef(e.name, kind, e.span)
+            return M.ValueRef(e.name, kind, e.span)
+        if isinstance(e, ast.Fact):
+            return M.FactRef(e.attr.name, tuple(self.expr(a) for a in e.args or ()), kind, e.span)
+        if isinstance(e, ast.Call):
+            if e.func.name == "answered":
+                arg = e.args[0]
+                return M.Call("answered", (M.AnswerRef(arg.name, self.types[arg].kind, arg.span),), kind, e.span)
+            return M.Call(e.func.name, tuple(self.expr(a) for a in e.args), kind, e.span)
+        if isinstance(e, ast.Unary):
+            return M.Op("not" if e.op == "not" else ("neg" if e.op == "-" else "pos"), (self.expr(e.operand),), kind, e.span)
+        if isinstance(e, ast.Binary):
+            return M.Op(e.op, (self.expr(e.left), self.expr(e.right)), kind, e.span)
+        if isinstance(e, ast.Logical):
+            return M.Op(e.op, tuple(self.expr(o) for o in e.operands), kind, e.span)
+        if isinstance(e, ast.Test):
+            return M.Test(_TEST_OPS[e.op], self.expr(e.subject), tuple(c.name for c in e.codes), e.span)
+        raise TypeError(e)  # pragma: no cover
+
+
+def _bound(b: ast.Bound | None) -> M.Bound | None:
+    if b is None:
+        return None
+    if b.kind == "today":
+        return M.Bound("today", "", b.amount, b.unit)
+    return M.Bound(b.kind, b.raw)
+
+
+def lower(ctx: CheckContext) -> M.Flow:
+    flow = ctx.flow
+    low = _Lowering(ctx)
+    body = low.body(flow.body, None)
+    version = flow.setting("version")
+    intro = flow.setting("intro")
+    levels = ctx.urgency_levels
+    outcomes = tuple(M.Outcome(o.id.name, o.kind.name, low.texts(o.message), urgency_of(o, levels), o.span)
+                     for o in flow.outcomes)
+    return M.Flow(
+        id=flow.id.name, title=low.texts(flow.title), version=version.value if version else "1",
+        languages=ctx.languages, intro=low.texts(intro.value) if intro else None, urgency_levels=levels,
+        pages=tuple(low.pages), questions=tuple(low.questions), derived=tuple(low.derived), outcomes=outcomes,
+        body=body, source_name=PurePath(ctx.source.name).name, source_sha256=ctx.source.sha256)

@@ -1,0 +1,217 @@
+"""The IR: a checked flow, resolved and typed, ready for the emitters and the analyser.
+
+Unlike the syntax tree it has no unresolved names and no unknown types: every reference says
+what it refers to (`AnswerRef`, `ValueRef`, `FactRef`) and carries its type. Every node keeps
+the span it came from, so later stages can point back at the DSL line.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from formflow.source import Span
+
+ir = dataclass(frozen=True, slots=True)
+
+
+@ir
+class Texts:
+    """One text in every language that has it, in the flow's language order."""
+
+    values: tuple[tuple[str, str], ...]
+
+    def get(self, lang: str) -> str | None:
+        return next((v for l, v in self.values if l == lang), None)
+
+
+# ---------------------------------------------------------------- expressions
+
+
+@ir
+class Literal:
+    type: str  # int | decimal | bool | text | date | duration
+    value: object  # str for numbers (exact decimal text), bool, str, (amount, unit) for durations
+    span: Span
+
+
+@ir
+class Today:
+    span: Span
+
+
+@ir
+class AnswerRef:
+    question: str
+    type: str
+    span: Span
+
+
+@ir
+class ValueRef:
+    name: str
+    type: str
+    span: Span
+
+
+@ir
+class FactRef:
+    name: str
+    args: tuple
+    type: str
+    span: Span
+
+
+@ir
+class Call:
+    function: str
+    args: tuple
+    type: str
+    span: Span
+
+
+@ir
+class Op:
+    """and, or, not, neg, + - * /, == != < <= > >=."""
+
+    op: str
+    args: tuple
+    type: str
+    span: Span
+
+
+@ir
+class Test:
+    op: str  # is | is_not | in | has
+    subject: object
+    codes: tuple[str, ...]
+    span: Span
+
+
+# ---------------------------------------------------------------- declarations
+
+
+@ir
+class Bound:
+    kind: str  # number | date | today
+    value: str = ""  # number or date text
+    amount: int = 0  # for today: signed offset
+    unit: str = ""
+
+
+@ir
+class Option:
+    code: str
+    label: Texts
+    help: Texts | None
+    exclusive: bool
+    span: Span
+
+
+@ir
+class Question:
+    id: str
+    type: str
+    label: Texts
+    help: Texts | None
+    required: bool
+    page: str | None
+    unit: str | None
+    min: Bound | None
+    max: Bound | None
+    decimals: int | None
+    max_length: int | None
+    accept: tuple[str, ...]
+    terms: Texts | None
+    options: tuple[Option, ...]
+    span: Span
+
+
+@ir
+class Derived:
+    id: str
+    type: str
+    expr: object
+    span: Span
+
+
+@ir
+class Outcome:
+    id: str
+    kind: str
+    message: Texts
+    urgency: str
+    span: Span
+
+
+@ir
+class Page:
+    id: str
+    title: Texts
+    span: Span
+
+
+# ---------------------------------------------------------------- routing
+
+
+@ir
+class Ask:
+    question: str
+    span: Span
+
+
+@ir
+class Compute:
+    derived: str
+    span: Span
+
+
+@ir
+class Branch:
+    condition: object | None
+    body: tuple
+    span: Span
+
+
+@ir
+class If:
+    branches: tuple[Branch, ...]
+    span: Span
+
+
+@ir
+class End:
+    outcome: str
+    span: Span
+
+
+@ir
+class Trigger:
+    outcome: str
+    span: Span
+
+
+@ir
+class PageBlock:
+    page: str
+    body: tuple
+    span: Span
+
+
+@ir
+class Flow:
+    id: str
+    title: Texts
+    version: str
+    languages: tuple[str, ...]
+    intro: Texts | None
+    urgency_levels: tuple[str, ...]
+    pages: tuple[Page, ...]
+    questions: tuple[Question, ...]
+    derived: tuple[Derived, ...]
+    outcomes: tuple[Outcome, ...]
+    body: tuple
+    source_name: str
+    source_sha256: str
+
+    def question(self, qid: str) -> Question:
+        return next(q for q in self.questions if q.id == qid)

@@ -1,0 +1,321 @@
+"""Builds the syntax tree while the LALR parser reduces (lark's inline transformer).
+
+Building during the parse means no intermediate lark Tree and no recursion over it: a chain of
+ten thousand `+` is reduced one step at a time. Each expression node's depth is tracked as it is
+built; an expression deeper than MAX_EXPR_DEPTH becomes an `Invalid` node with one diagnostic, so
+later passes (which recurse) never see a deep tree.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from lark import Token, Transformer
+
+from formflow.diagnostics.model import Diagnostic, make
+from formflow.source import Source, Span
+from formflow.syntax import ast
+
+MAX_EXPR_DEPTH = 100
+_ESCAPES = {'"': '"', "\\": "\\", "n": "\n"}
+_ESCAPE_RE = re.compile(r"\\(.?)", re.S)
+_UNITS = {"day": "days", "week": "weeks", "month": "months", "year": "years"}
+
+
+@dataclass(frozen=True, slots=True)
+class _Seq:
+    """A braced list (block body, option list) on its way into its parent node."""
+
+    items: tuple
+    span: Span
+
+
+def _span(item) -> Span:
+    if isinstance(item, Token):
+        return Span(item.start_pos, item.end_pos)
+    return item.span
+
+
+def _cover(children) -> Span:
+    first = next(c for c in children if not isinstance(c, list))
+    last = next(c for c in reversed(children) if not isinstance(c, list))
+    return _span(first).join(_span(last))
+
+
+def _ident(tok: Token) -> ast.Ident:
+    return ast.Ident(str(tok), Span(tok.start_pos, tok.end_pos))
+
+
+def _tokens(children, type_: str) -> list[Token]:
+    return [c for c in children if isinstance(c, Token) and c.type == type_]
+
+
+def _nodes(children, cls) -> list:
+    return [c for c in children if isinstance(c, cls)]
+
+
+class Builder(Transformer):
+    """One callback per grammar rule; each returns an ast node (or a plain value for helpers)."""
+
+    def __init__(self, source: Source):
+        super().__init__(visit_tokens=False)
+        self.source = source
+        self.diagnostics: list[Diagnostic] = []
+        self._depth: dict[int, int] = {}
+
+    # ------------------------------------------------------------ texts
+    def string_lit(self, c):
+        tok = c[0]
+        raw = str(tok)
+        span = Span(tok.start_pos, tok.end_pos)
+        if tok.type == "LONG_STRING":
+            return self._unescape(_fold(raw[3:-3]), span, 3), span
+        return self._unescape(raw[1:-1], span, 1), span
+
+    def _unescape(self, body: str, span: Span, quote: int) -> str:
+        if "\\" not in body:
+            return body
+
+        def repl(m: re.Match) -> str:
+            ch = m.group(1)
+            if ch in _ESCAPES:
+                return _ESCAPES[ch]
+            start = span.start + quote + m.start()
+            self.diagnostics.append(make(
+                "FF105", f"unknown escape '\\{ch}' in a text", self.source, Span(start, start + 2),
+                "unknown escape", help='write \\\\ for a backslash, \\" for a quote, \\n for a line break'))
+            return m.group(0)
+
+        return _ESCAPE_RE.sub(repl, body)
+
+    def translation(self, c):
+        value, span = c[1]
+        return ast.Translation(_ident(c[0]), value, Span(c[0].start_pos, span.end))
+
+    def text(self, c):
+        value, span = c[0]
+        translations = tuple(c[1:])
+        end = translations[-1].span.end if translations else span.end
+        return ast.Text(value, translations, Span(span.start, end))
+
+    # ------------------------------------------------------------ flow and settings
+    def start(self, c):
+        return c[0]
+
+    def flow(self, c):
+        items = c[4:-1]
+        settings = tuple(_nodes(items, ast.Setting))
+        outcomes = tuple(_nodes(items, ast.OutcomeDecl))
+        body = tuple(i for i in items if not isinstance(i, (ast.Setting, ast.OutcomeDecl)))
+        return ast.Flow(_ident(c[1]), c[2], settings, outcomes, body, _cover(c))
+
+    def version(self, c):
+        value, _ = self.string_lit([c[1]])
+        return ast.Setting("version", value, _cover(c))
+
+    def languages(self, c):
+        return ast.Setting("languages", tuple(_ident(t) for t in _tokens(c[1:], "NAME")), _cover(c))
+
+    def intro(self, c):
+        return ast.Setting("intro", c[1], _cover(c))
+
+    def urgency_levels(self, c):
+        return ast.Setting("urgency_levels", tuple(_ident(t) for t in _tokens(c[2:], "NAME")), _cover(c))
+
+    def outcome_decl(self, c):
+        attrs = tuple(_nodes(c[5:], ast.Attr))
+        return ast.OutcomeDecl(_ident(c[1]), _ident(c[3]), c[4], attrs, _cover(c))
+
+    def urgency(self, c):
+        return ast.Attr("urgency", _ident(c[1]), _cover(c))
+
+    # ------------------------------------------------------------ questions
+    def question(self, c):
+        attrs = tuple(_nodes(c[5:], ast.Attr))
+        opts = _nodes(c[5:], _Seq)
+        options, options_span = (opts[0].items, opts[0].span) if opts else (None, None)
+        return ast.Question(_ident(c[1]), _ident(c[3]), c[4], attrs, options, _cover(c), options_span)
+
+    def options(self, c):
+        return _Seq(tuple(_nodes(c, ast.Option)), _cover(c))
+
+    def option(self, c):
+        return ast.Option(_ident(c[1]), c[2], tuple(_nodes(c[3:], ast.Attr)), _cover(c))
+
+    def help(self, c):
+        return ast.Attr("help", c[1], _cover(c))
+
+    def optional(self, c):
+        return ast.Attr("optional", True, _cover(c))
+
+    def exclusive(self, c):
+        return ast.Attr("exclusive", True, _cover(c))
+
+    def unit(self, c):
+        return ast.Attr("unit", self.string_lit([c[1]])[0], _cover(c))
+
+    def terms(self, c):
+        return ast.Attr("terms", c[1], _cover(c))
+
+    def accept(self, c):
+        return ast.Attr("accept", tuple(self.string_lit([t])[0] for t in _tokens(c, "STRING")), _cover(c))
+
+    def max_length(self, c):
+        return ast.Attr("max_length", int(c[1]), _cover(c))
+
+    def decimals(self, c):
+        return ast.Attr("decimals", int(c[1]), _cover(c))
+
+    def min(self, c):
+        return ast.Attr("min", c[1], _cover(c))
+
+    def max(self, c):
+        return ast.Attr("max", c[1], _cover(c))
+
+    def bound(self, c):
+        return c[0]
+
+    def signed_number(self, c):
+        raw = "".join(str(x) if isinstance(x, Token) else x.raw for x in c)
+        return ast.Bound("number", raw, _cover(c))
+
+    def date_bound(self, c):
+        return ast.Bound("date", str(c[0]), _cover(c))
+
+    def today_bound(self, c):
+        if len(c) == 1:
+            return ast.Bound("today", "", _cover(c))
+        sign, amount, unit = c[1], int(c[2]), _UNITS.get(str(c[3]), str(c[3]))
+        signed = amount if sign == "+" else -amount
+        return ast.Bound("today", f"{sign}{amount} {unit}", _cover(c), signed, unit)
+
+    # ------------------------------------------------------------ statements
+    def let(self, c):
+        return ast.Let(_ident(c[1]), c[3], _cover(c))
+
+    def block(self, c):
+        return _Seq(tuple(c[1:-1]), _cover(c))
+
+    def if_stmt(self, c):
+        body, span = c[2].items, c[2].span
+        branches = [ast.Branch(c[1], body, _span(c[0]).join(span))]
+        branches += [x for x in c[3:] if isinstance(x, ast.Branch)]
+        return ast.If(tuple(branches), _cover(c))
+
+    def else_if(self, c):
+        body, span = c[3].items, c[3].span
+        return ast.Branch(c[2], body, _span(c[0]).join(span))
+
+    def else_block(self, c):
+        body, span = c[1].items, c[1].span
+        return ast.Branch(None, body, _span(c[0]).join(span))
+
+    def end_stmt(self, c):
+        return ast.End(ast.Name(str(c[1]), _span(c[1])), _cover(c))
+
+    def trigger_stmt(self, c):
+        return ast.Trigger(ast.Name(str(c[1]), _span(c[1])), _cover(c))
+
+    def page(self, c):
+        return ast.Page(_ident(c[1]), c[2], tuple(c[4:-1]), _cover(c))
+
+    # ------------------------------------------------------------ expressions
+    def _expr(self, node, children):
+        depth = 1 + max((self._depth.get(id(ch), 0) for ch in children), default=0)
+        if any(isinstance(ch, ast.Invalid) for ch in children):
+            return ast.Invalid(node.span)
+        if depth > MAX_EXPR_DEPTH:
+            self.diagnostics.append(make(
+                "FF007", f"expression nested deeper than {MAX_EXPR_DEPTH} levels", self.source, node.span,
+                "this expression", help="split it into named parts with `let`"))
+            return ast.Invalid(node.span)
+        self._depth[id(node)] = depth
+        return node
+
+    def number(self, c):
+        tok = c[0]
+        return ast.Number(str(tok), _span(tok))
+
+    def string(self, c):
+        value, span = self.string_lit(c)
+        return ast.String(value, span)
+
+    def date(self, c):
+        return ast.DateLit(str(c[0]), _span(c[0]))
+
+    def duration(self, c):
+        return ast.Duration(int(c[0]), _UNITS.get(str(c[1]), str(c[1])), _cover(c))
+
+    def yes(self, c):
+        return ast.Bool(True, _cover(c))
+
+    def no(self, c):
+        return ast.Bool(False, _cover(c))
+
+    def today(self, c):
+        return ast.Today(_cover(c))
+
+    def name(self, c):
+        return ast.Name(str(c[0]), _span(c[0]))
+
+    def fact(self, c):
+        return ast.Fact(_ident(c[0]), _ident(c[2]), None, _cover(c))
+
+    def fact_call(self, c):
+        args = tuple(x for x in c[4:-1] if not isinstance(x, Token))
+        return self._expr(ast.Fact(_ident(c[0]), _ident(c[2]), args, _cover(c)), args)
+
+    def call(self, c):
+        args = tuple(x for x in c[2:-1] if not isinstance(x, Token))
+        return self._expr(ast.Call(_ident(c[0]), args, _cover(c)), args)
+
+    def atom(self, c):  # "(" expr ")"
+        return c[1]
+
+    def neg(self, c):
+        return self._expr(ast.Unary(str(c[0]), c[1], _cover(c)), [c[1]])
+
+    def not_(self, c):
+        return self._expr(ast.Unary("not", c[1], _cover(c)), [c[1]])
+
+    def arith(self, c):
+        return self._expr(ast.Binary(str(c[1]), c[0], c[2], _span(c[1]), _cover(c)), [c[0], c[2]])
+
+    def compare(self, c):
+        return self._expr(ast.Binary(str(c[1]), c[0], c[2], _span(c[1]), _cover(c)), [c[0], c[2]])
+
+    def and_(self, c):
+        operands = tuple(x for x in c if not isinstance(x, Token))
+        return self._expr(ast.Logical("and", operands, _cover(c)), operands)
+
+    def or_(self, c):
+        operands = tuple(x for x in c if not isinstance(x, Token))
+        return self._expr(ast.Logical("or", operands, _cover(c)), operands)
+
+    def code(self, c):
+        return ast.Code(str(c[0]), _span(c[0]))
+
+    yes_code = no_code = code
+
+    def _test(self, op, c):
+        codes = tuple(_nodes(c, ast.Code))
+        return self._expr(ast.Test(op, c[0], codes, _cover(c)), [c[0]])
+
+    def is_(self, c):
+        return self._test("is", c)
+
+    def is_not(self, c):
+        return self._test("is not", c)
+
+    def in_(self, c):
+        return self._test("in", c)
+
+    def has(self, c):
+        return self._test("has", c)
+
+
+def _fold(body: str) -> str:
+    """A triple-quoted text: lines are joined with spaces, blank lines separate paragraphs."""
+    paragraphs = re.split(r"\n[ \t]*\n", body.strip())
+    return "\n\n".join(" ".join(line.strip() for line in p.splitlines() if line.strip()) for p in paragraphs)

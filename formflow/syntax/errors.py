@@ -1,0 +1,211 @@
+"""Syntax errors in the author's words, and recovery so that one run reports several.
+
+lark reports expected *terminals* (`COLON`, `NAME`, `LBRACE`); authors need "':' after the question
+id", "a statement (question, let, if, ...)" and the block they are in. Recovery is simple and
+predictable: when exactly one punctuation token is missing it is inserted, otherwise the offending
+token is skipped. Errors that follow an error without the parser having moved on are cascades and
+are not reported.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+
+from lark import Token
+from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken
+
+from formflow.diagnostics.model import Diagnostic, make
+from formflow.source import Source, Span
+
+MAX_SYNTAX_ERRORS = 20
+
+KEYWORD_TERMINALS: dict[str, str] = {}  # terminal name -> keyword text, filled from the parser
+
+FRIENDLY = {
+    "NAME": "an id",
+    "LANG": "a language code",
+    "INT": "a whole number",
+    "DECIMAL": "a number",
+    "DATE": "a date (YYYY-MM-DD)",
+    "STRING": "a text in quotes",
+    "LONG_STRING": "a text in quotes",
+    "DURATION_UNIT": "a unit (days, weeks, months, years)",
+    "COMPARE": "a comparison (==, !=, <, <=, >, >=)",
+    "SIGN": "'+' or '-'",
+    "MUL_OP": "'*' or '/'",
+    "$END": "the end of the file",
+}
+# Groups of keywords that are summarised by one phrase when most of them are expected together.
+GROUPS = [
+    ("a statement (question, let, if, end, trigger, page)", {"question", "let", "if", "end", "trigger", "page"}),
+    ("a question setting (help, optional, unit, min, max, max_length, decimals, accept, terms)",
+     {"help", "optional", "unit", "min", "max", "max_length", "decimals", "accept", "terms"}),
+    ("a flow setting (version, languages, intro, urgency levels) or outcome",
+     {"version", "languages", "intro", "urgency", "outcome"}),
+    ("an operator (and, or, is, in, has, +, -, *, /, ==, <, ...)", {"and", "or", "is", "in", "has"}),
+]
+PUNCTUATION = {"COLON": ":", "LBRACE": "{", "RBRACE": "}", "LPAR": "(", "RPAR": ")", "LSQB": "[",
+               "RSQB": "]", "COMMA": ",", "EQUAL": "=", "DOT": "."}
+_OPENER = re.compile(r'[{}]|"""(?:[^\\]|\\.)*?"""|"(?:[^"\\\n]|\\.)*"?|#[^\n]*', re.S)
+
+
+def describe_expected(expected: set[str]) -> str:
+    words = []
+    names = set(expected)
+    for phrase, group in GROUPS:
+        present = {t for t in names if KEYWORD_TERMINALS.get(t) in group}
+        if len(present) >= 3:
+            words.append(phrase)
+            names -= present
+    for t in sorted(names, key=_order):
+        desc = _describe_terminal(t)
+        if desc not in words:
+            words.append(desc)
+    if len(words) > 6:
+        words = words[:6] + [f"{len(words) - 6} more"]
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
+
+
+def _order(t: str) -> tuple[int, str]:
+    return (0 if t in KEYWORD_TERMINALS else 1 if t in PUNCTUATION else 2, t)
+
+
+def _describe_terminal(t: str) -> str:
+    if t in KEYWORD_TERMINALS:
+        return f"'{KEYWORD_TERMINALS[t]}'"
+    if t in PUNCTUATION:
+        return f"'{PUNCTUATION[t]}'"
+    return FRIENDLY.get(t, t.lower())
+
+
+def describe_token(tok: Token) -> str:
+    if tok.type == "$END":
+        return "the end of the file"
+    if tok.type in KEYWORD_TERMINALS:
+        return f"the keyword '{tok}'"
+    if tok.type in ("STRING", "LONG_STRING"):
+        shown = str(tok) if len(tok) <= 30 else str(tok)[:27] + '..."'
+        return f"the text {shown}"
+    if tok.type in ("NAME", "LANG"):
+        return f"'{tok}'"
+    return f"'{tok}'"
+
+
+def enclosing_block(source: Source, offset: int) -> str:
+    """The header line of the innermost `{` that is still open at `offset`."""
+    stack: list[int] = []
+    for m in _OPENER.finditer(source.text, 0, offset):
+        if m.group() == "{":
+            stack.append(m.start())
+        elif m.group() == "}" and stack:
+            stack.pop()
+    if not stack:
+        return ""
+    line, _ = source.line_col(stack[-1])
+    header = source.line_text(line).strip()
+    if len(header) > 48:
+        header = header[:45] + "..."
+    return f"in `{header}` (line {line})"
+
+
+@dataclass
+class Recovery:
+    """The on_error callback for lark: collects diagnostics and decides how to go on."""
+
+    source: Source
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    _last_stack: tuple | None = None
+    _calls: int = 0
+    truncated: bool = False
+
+    def __call__(self, e: UnexpectedInput) -> bool:
+        self._calls += 1
+        if len(self.diagnostics) >= MAX_SYNTAX_ERRORS or self._calls > 2000:
+            self.truncated = True
+            return False
+        if isinstance(e, UnexpectedCharacters):
+            return self._characters(e)
+        assert isinstance(e, UnexpectedToken)
+        stack = tuple(e.interactive_parser.parser_state.state_stack)
+        cascade = stack == self._last_stack
+        self._last_stack = stack
+        if e.token.type == "$END":
+            if not self.diagnostics:
+                self._report_token(e)
+            return False
+        if not cascade:
+            self._report_token(e)
+        return self._repair(e)
+
+    def _repair(self, e: UnexpectedToken) -> bool:
+        expected = e.interactive_parser.accepts()
+        if len(expected) == 1:
+            (missing,) = expected
+            if missing in PUNCTUATION:
+                trial = e.interactive_parser.copy()
+                try:
+                    trial.feed_token(Token(missing, PUNCTUATION[missing]))
+                    trial.feed_token(e.token)
+                except UnexpectedInput:
+                    return True
+                e.interactive_parser.feed_token(Token(missing, PUNCTUATION[missing]))
+                e.interactive_parser.feed_token(e.token)
+                self._last_stack = None
+        return True
+
+    def _report_token(self, e: UnexpectedToken) -> None:
+        tok = e.token
+        expected = set(e.accepts or e.expected)
+        if tok.type == "$END":
+            pos = len(self.source.text.rstrip())
+            span = Span(max(0, pos - 1), pos) if pos else Span(0, 0)
+            where = enclosing_block(self.source, len(self.source.text))
+            msg = "the file ends too early" + (f": a block is still open {where}" if where else "")
+            self.diagnostics.append(make("FF104", msg, self.source, span, "the file ends here",
+                                         help=f"expected {describe_expected(expected)}"))
+            return
+        span = Span(tok.start_pos, tok.end_pos)
+        where = enclosing_block(self.source, tok.start_pos)
+        msg = f"unexpected {describe_token(tok)}" + (f" {where}" if where else "")
+        self.diagnostics.append(make("FF101", msg, self.source, span, f"expected {describe_expected(expected)}",
+                                     help=_hint(tok, expected)))
+
+    def _characters(self, e: UnexpectedCharacters) -> bool:
+        text = self.source.text
+        pos = e.pos_in_stream
+        lexer_state = e.interactive_parser.lexer_thread.state
+        if text[pos] == '"':
+            eol = text.find("\n", pos)
+            eol = len(text) if eol == -1 else eol
+            self.diagnostics.append(make(
+                "FF102", "this text has no closing quote", self.source, Span(pos, pos + 1),
+                "the text starts here", help='end the text with " on the same line, or use """ for a text over several lines'))
+            lexer_state.line_ctr.feed(text[pos:eol])
+            self._last_stack = tuple(e.interactive_parser.parser_state.state_stack)
+            return True
+        where = enclosing_block(self.source, pos)
+        help = ("statements end at the end of the line; no ';' is needed" if text[pos] == ";"
+                else "delete it, or put it inside a text in quotes")
+        self.diagnostics.append(make(
+            "FF103", f"unexpected character '{text[pos]}'" + (f" {where}" if where else ""), self.source,
+            Span(pos, pos + 1), "not part of the language", help=help))
+        return True
+
+
+def _hint(tok: Token, expected: set[str]) -> str:
+    keywords = [KEYWORD_TERMINALS[t] for t in expected if t in KEYWORD_TERMINALS]
+    if tok.type in ("NAME", "LANG") and keywords:
+        close = difflib.get_close_matches(str(tok), keywords, n=1, cutoff=0.75)
+        if close:
+            return f"did you mean '{close[0]}'?"
+    if expected == {"COLON"}:
+        return "write ':' between the id and its type, as in `question fever: yes_no \"...\"`"
+    if tok.type in ("STRING", "LONG_STRING") and "LANG" in expected:
+        return "a translation is written with its language code first, as in `\"Feber\" en \"Fever\"`"
+    if tok.type in ("NAME", "LANG") and str(tok) in ("elif", "elseif", "else_if"):
+        return "write `else if`"
+    if tok.type in KEYWORD_TERMINALS and "NAME" in expected:
+        return f"'{tok}' is a keyword and cannot be used as an id here"
+    return f"expected {describe_expected(expected)}"
