@@ -6,7 +6,9 @@ formats the results and chooses the exit code.
 
 from __future__ import annotations
 
+import gc
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -72,11 +74,33 @@ class RunResult:
 
 def check_source(display: str, raw: bytes, path: Path | None = None) -> FileResult:
     """Parse and check one flow given as bytes; lower it to the IR when it is clean."""
+    start = time.perf_counter()
+    with _gc_paused():
+        return _check_source(display, raw, path, start)
+
+
+@contextmanager
+def _gc_paused():
+    """Pause the cyclic garbage collector while a tree is built.
+
+    Building a syntax tree allocates hundreds of thousands of objects and no cycles; the
+    collector's full passes over them made large flows cost quadratic time (10,000 questions
+    took twelve times as long as 1,000 per question). Reference counting still frees memory.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _check_source(display: str, raw: bytes, path: Path | None, start: float) -> FileResult:
     from formflow.check import check_flow
     from formflow.ir.lower import lower
     from formflow.syntax.parse import parse_bytes
 
-    start = time.perf_counter()
     parsed = parse_bytes(display, raw)
     path = path or Path(display)
     if not parsed.ok:
@@ -112,6 +136,11 @@ def region_of(path: Path) -> str:
 
 
 def compile_result(file: FileResult) -> CompileResult:
+    with _gc_paused():
+        return _compile_result(file)
+
+
+def _compile_result(file: FileResult) -> CompileResult:
     from formflow.emit.form_json import dumps, form_document
     from formflow.emit.schema import validation_errors
 

@@ -106,6 +106,8 @@ def summary_line(errors: int, warnings: int, files: int) -> str:
     def n(k, word):
         return f"{k} {word}{'' if k == 1 else 's'}"
 
+    if not errors and not warnings:
+        return f"{n(files, 'file')} checked: no problems"
     return f"{n(errors, 'error')}, {n(warnings, 'warning')} in {n(files, 'file')}"
 
 

@@ -1,4 +1,4 @@
-"""Builds the syntax tree while the LALR parser reduces (lark's inline transformer).
+"""Builds the syntax tree while the LALR parser reduces (see `lalr.py`).
 
 Building during the parse means no intermediate lark Tree and no recursion over it: a chain of
 ten thousand `+` is reduced one step at a time. Each expression node's depth is tracked as it is
@@ -11,11 +11,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from lark import Token, Transformer
-
 from formflow.diagnostics.model import Diagnostic, make
 from formflow.source import Source, Span
 from formflow.syntax import ast
+from formflow.syntax.lexer import Tok as Token
 
 MAX_EXPR_DEPTH = 100
 _ESCAPES = {'"': '"', "\\": "\\", "n": "\n"}
@@ -55,11 +54,10 @@ def _nodes(children, cls) -> list:
     return [c for c in children if isinstance(c, cls)]
 
 
-class Builder(Transformer):
+class Builder:
     """One callback per grammar rule; each returns an ast node (or a plain value for helpers)."""
 
     def __init__(self, source: Source):
-        super().__init__(visit_tokens=False)
         self.source = source
         self.diagnostics: list[Diagnostic] = []
         self._depth: dict[int, int] = {}

@@ -1,6 +1,6 @@
 """Syntax errors in the author's words, and recovery so that one run reports several.
 
-lark reports expected *terminals* (`COLON`, `NAME`, `LBRACE`); authors need "':' after the question
+The parser knows expected *terminals* (`COLON`, `NAME`, `LBRACE`); authors need "':' after the question
 id", "a statement (question, let, if, ...)" and the block they are in. Recovery is simple and
 predictable: when exactly one punctuation token is missing it is inserted, otherwise the offending
 token is skipped. Errors that follow an error without the parser having moved on are cascades and
@@ -13,15 +13,17 @@ import difflib
 import re
 from dataclasses import dataclass, field
 
-from lark import Token
-from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken
-
 from formflow.diagnostics.model import Diagnostic, make
 from formflow.source import Source, Span
 
 MAX_SYNTAX_ERRORS = 20
 
-KEYWORD_TERMINALS: dict[str, str] = {}  # terminal name -> keyword text, filled from the parser
+KEYWORD_TERMINALS: dict[str, str] = {}  # terminal name -> keyword text, filled from the parse table
+
+
+def learn_keywords(keywords: dict[str, str]) -> None:
+    if not KEYWORD_TERMINALS:
+        KEYWORD_TERMINALS.update({term: word for word, term in keywords.items()})
 
 FRIENDLY = {
     "NAME": "an id",
@@ -80,7 +82,7 @@ def _describe_terminal(t: str) -> str:
     return FRIENDLY.get(t, t.lower())
 
 
-def describe_token(tok: Token) -> str:
+def describe_token(tok) -> str:
     if tok.type == "$END":
         return "the end of the file"
     if tok.type in KEYWORD_TERMINALS:
@@ -112,7 +114,7 @@ def enclosing_block(source: Source, offset: int) -> str:
 
 @dataclass
 class Recovery:
-    """The on_error callback for lark: collects diagnostics and decides how to go on."""
+    """The error callback of the LALR driver: reports, then says how to go on."""
 
     source: Source
     diagnostics: list[Diagnostic] = field(default_factory=list)
@@ -120,81 +122,63 @@ class Recovery:
     _calls: int = 0
     truncated: bool = False
 
-    def __call__(self, e: UnexpectedInput) -> bool:
+    def __call__(self, kind: str, info) -> str:
         self._calls += 1
-        if len(self.diagnostics) >= MAX_SYNTAX_ERRORS or self._calls > 2000:
+        if len(self.diagnostics) >= MAX_SYNTAX_ERRORS or self._calls > 5000:
             self.truncated = True
-            return False
-        if isinstance(e, UnexpectedCharacters):
-            return self._characters(e)
-        assert isinstance(e, UnexpectedToken)
-        stack = tuple(e.interactive_parser.parser_state.state_stack)
+            return "stop"
+        if kind == "char":
+            pos, stack = info
+            self._last_stack = stack
+            return self._character(pos)
+        tok, expected, stack = info
         cascade = stack == self._last_stack
         self._last_stack = stack
-        if e.token.type == "$END":
+        if tok.type == "$END":
             if not self.diagnostics:
-                self._report_token(e)
-            return False
+                self._report_end(expected)
+            return "stop"
         if not cascade:
-            self._report_token(e)
-        return self._repair(e)
-
-    def _repair(self, e: UnexpectedToken) -> bool:
-        expected = e.interactive_parser.accepts()
+            self._report_token(tok, expected)
         if len(expected) == 1:
             (missing,) = expected
             if missing in PUNCTUATION:
-                trial = e.interactive_parser.copy()
-                try:
-                    trial.feed_token(Token(missing, PUNCTUATION[missing]))
-                    trial.feed_token(e.token)
-                except UnexpectedInput:
-                    return True
-                e.interactive_parser.feed_token(Token(missing, PUNCTUATION[missing]))
-                e.interactive_parser.feed_token(e.token)
                 self._last_stack = None
-        return True
+                return "insert:" + missing
+        return "skip"
 
-    def _report_token(self, e: UnexpectedToken) -> None:
-        tok = e.token
-        expected = set(e.accepts or e.expected)
-        if tok.type == "$END":
-            pos = len(self.source.text.rstrip())
-            span = Span(max(0, pos - 1), pos) if pos else Span(0, 0)
-            where = enclosing_block(self.source, len(self.source.text))
-            msg = "the file ends too early" + (f": a block is still open {where}" if where else "")
-            self.diagnostics.append(make("FF104", msg, self.source, span, "the file ends here",
-                                         help=f"expected {describe_expected(expected)}"))
-            return
+    def _report_end(self, expected: set[str]) -> None:
+        pos = len(self.source.text.rstrip())
+        span = Span(max(0, pos - 1), pos) if pos else Span(0, 0)
+        where = enclosing_block(self.source, len(self.source.text))
+        msg = "the file ends too early" + (f": a block is still open {where}" if where else "")
+        self.diagnostics.append(make("FF104", msg, self.source, span, "the file ends here",
+                                     help=f"expected {describe_expected(expected)}"))
+
+    def _report_token(self, tok, expected: set[str]) -> None:
         span = Span(tok.start_pos, tok.end_pos)
         where = enclosing_block(self.source, tok.start_pos)
         msg = f"unexpected {describe_token(tok)}" + (f" {where}" if where else "")
         self.diagnostics.append(make("FF101", msg, self.source, span, f"expected {describe_expected(expected)}",
                                      help=_hint(tok, expected)))
 
-    def _characters(self, e: UnexpectedCharacters) -> bool:
+    def _character(self, pos: int) -> str:
         text = self.source.text
-        pos = e.pos_in_stream
-        lexer_state = e.interactive_parser.lexer_thread.state
         if text[pos] == '"':
-            eol = text.find("\n", pos)
-            eol = len(text) if eol == -1 else eol
             self.diagnostics.append(make(
                 "FF102", "this text has no closing quote", self.source, Span(pos, pos + 1),
                 "the text starts here", help='end the text with " on the same line, or use """ for a text over several lines'))
-            lexer_state.line_ctr.feed(text[pos:eol])
-            self._last_stack = tuple(e.interactive_parser.parser_state.state_stack)
-            return True
+            return "skip-line"
         where = enclosing_block(self.source, pos)
         help = ("statements end at the end of the line; no ';' is needed" if text[pos] == ";"
                 else "delete it, or put it inside a text in quotes")
         self.diagnostics.append(make(
             "FF103", f"unexpected character '{text[pos]}'" + (f" {where}" if where else ""), self.source,
             Span(pos, pos + 1), "not part of the language", help=help))
-        return True
+        return "skip"
 
 
-def _hint(tok: Token, expected: set[str]) -> str:
+def _hint(tok, expected: set[str]) -> str:
     keywords = [KEYWORD_TERMINALS[t] for t in expected if t in KEYWORD_TERMINALS]
     if tok.type in ("NAME", "LANG") and keywords:
         close = difflib.get_close_matches(str(tok), keywords, n=1, cutoff=0.75)

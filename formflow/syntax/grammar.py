@@ -1,4 +1,4 @@
-"""The lark LALR parser for `dsl/formflow.lark`, built once per process.
+"""lark's LALR tables for `dsl/formflow.lark`, built once per process (see `lalr.py` for the driver).
 
 Building the LALR tables takes longer than parsing a typical flow, so lark's cache is used: the
 tables are stored in the user's cache folder keyed by the grammar's hash and lark's version, and
@@ -8,7 +8,6 @@ built in memory; nothing fails.
 
 from __future__ import annotations
 
-import contextvars
 import hashlib
 import os
 import tempfile
@@ -35,33 +34,6 @@ def _cache_file(grammar: str) -> str | bool:
     return str(folder / f"grammar-{key}.lark-cache")
 
 
-_current_builder: contextvars.ContextVar = contextvars.ContextVar("formflow_builder")
-
-
-class _Dispatch:
-    """The inline transformer given to lark once: forwards every rule to the current parse's
-    Builder, so that per-file state (source, diagnostics) needs no global and no parser rebuild."""
-
-    def __getattr__(self, rule: str):
-        from formflow.syntax.builder import Builder
-
-        if rule.startswith("_") or not callable(getattr(Builder, rule, None)):
-            raise AttributeError(rule)
-
-        def callback(children):
-            return getattr(_current_builder.get(), rule)(children)
-
-        return callback
-
-
-def parse_with(builder, text: str, on_error):
-    token = _current_builder.set(builder)
-    try:
-        return parser().parse(text, on_error=on_error)
-    finally:
-        _current_builder.reset(token)
-
-
 @cache
 def parser() -> Lark:
     grammar = grammar_path().read_text(encoding="utf-8")
@@ -72,5 +44,4 @@ def parser() -> Lark:
         keep_all_tokens=True,
         maybe_placeholders=False,
         cache=_cache_file(grammar),
-        transformer=_Dispatch(),
     )

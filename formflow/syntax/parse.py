@@ -4,13 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from lark.exceptions import UnexpectedInput
-
-from formflow.diagnostics.model import Diagnostic, has_errors
+from formflow.diagnostics.model import Diagnostic, has_errors, make
 from formflow.source import Source
-from formflow.syntax import ast, errors, preflight
+from formflow.syntax import ast, errors, lalr, preflight
 from formflow.syntax.builder import Builder
-from formflow.syntax.grammar import parse_with, parser
 
 
 @dataclass(frozen=True)
@@ -39,32 +36,16 @@ def parse_source(source: Source) -> ParseResult:
     found = preflight.scan(source) + preflight.nesting(source)
     if found:
         return ParseResult(source, None, tuple(found))
-    lark = parser()
-    _learn_keywords(lark)
+    errors.learn_keywords(lalr.table().keywords)
     builder = Builder(source)
     recovery = errors.Recovery(source)
     try:
-        flow = parse_with(builder, source.text, recovery)
-        tree_ok = isinstance(flow, ast.Flow)
-    except UnexpectedInput:
-        flow, tree_ok = None, False
-    except RecursionError:  # pragma: no cover - guarded by preflight.nesting and MAX_EXPR_DEPTH
-        flow, tree_ok = None, False
+        flow = lalr.parse(source.text, builder, recovery)
+    except lalr.ParseError:
+        flow = None
     diagnostics = list(recovery.diagnostics) + builder.diagnostics
-    if not tree_ok and not diagnostics:
-        diagnostics.extend(recovery.diagnostics)
     if recovery.truncated:
-        from formflow.diagnostics.model import make
-
         diagnostics.append(make("FF101", f"stopped after {len(recovery.diagnostics)} syntax errors",
                                 source, None, help="fix the errors above and run again"))
-    return ParseResult(source, flow if tree_ok and not recovery.diagnostics else None, tuple(diagnostics))
-
-
-def _learn_keywords(lark) -> None:
-    if errors.KEYWORD_TERMINALS:
-        return
-    for term in lark.terminals:
-        value = getattr(term.pattern, "value", "")
-        if term.pattern.type == "str" and value.isidentifier():
-            errors.KEYWORD_TERMINALS[term.name] = value
+    ok = isinstance(flow, ast.Flow) and not recovery.diagnostics
+    return ParseResult(source, flow if ok else None, tuple(diagnostics))
