@@ -37,6 +37,9 @@ def _answered(w, e: ast.Call) -> T.Type:
     if sym.kind != "question":
         return w.problem("FF307", arg.span, f"answered() takes a question; '{arg.name}' is a {sym.kind}",
                          "not a question", "derived values and outcomes are always known where they are defined")
+    if sym.node.type.name == "info":
+        return w.problem("FF307", arg.span, f"'{arg.name}' is an information text and is never answered",
+                         "info question", "answered() takes a question that collects an answer")
     w.sem.types[arg] = w.value_type(sym)
     if sym.id not in w.seen:
         w.sem.reads.append(_read(sym, arg, "before"))

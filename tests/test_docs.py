@@ -1,0 +1,37 @@
+"""dsl/ERRORS.md is generated from the catalogue and must not drift from it.
+
+Regenerate with `python -m formflow.diagnostics.docs > dsl/ERRORS.md`
+(or FORMFLOW_UPDATE_GOLDEN=1 python -m pytest tests/test_docs.py).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+from formflow.diagnostics import docs
+from formflow.diagnostics.catalog import CODES
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_errors_md_is_up_to_date():
+    path = ROOT / "dsl" / "ERRORS.md"
+    if os.environ.get("FORMFLOW_UPDATE_GOLDEN") == "1":
+        path.write_text(docs.render(), encoding="utf-8")
+    assert path.read_text(encoding="utf-8") == docs.render(), "regenerate dsl/ERRORS.md (see this test's docstring)"
+
+
+def test_errors_md_documents_every_code():
+    text = (ROOT / "dsl" / "ERRORS.md").read_text(encoding="utf-8")
+    for code in CODES:
+        assert f"### {code}" in text
+
+
+def test_readme_test_command_is_what_ci_runs():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = re.search(r"<!-- test-command -->\n```sh\n(.+)\n```", readme)
+    assert block, "README.md must give the test command after <!-- test-command -->"
+    assert "pytest" in block.group(1)
+    assert "test-command" in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
