@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -32,10 +33,10 @@ class CheckContext:
         if setting is None:
             return ("sv",)
         seen: list[str] = []
-        for ident in setting.value:
-            if ident.name not in seen:
+        for ident in setting.value:  # malformed codes are FF413 and not languages at all
+            if ident.name not in seen and re.fullmatch(r"[a-z]{2,3}", ident.name):
                 seen.append(ident.name)
-        return tuple(seen)
+        return tuple(seen) or ("sv",)
 
     @cached_property
     def urgency_levels(self) -> tuple[str, ...]:

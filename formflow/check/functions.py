@@ -35,7 +35,8 @@ def _answered(w, e: ast.Call) -> T.Type:
         return T.BOOL
     w.sem.resolved[arg] = sym
     if sym.kind != "question":
-        return w.problem("FF307", arg.span, f"answered() takes a question; '{arg.name}' is a {sym.kind}",
+        kind = {"let": "derived value"}.get(sym.kind, sym.kind)
+        return w.problem("FF307", arg.span, f"answered() takes a question; '{arg.name}' is {T.article(kind)}",
                          "not a question", "derived values and outcomes are always known where they are defined")
     if sym.node.type.name == "info":
         return w.problem("FF307", arg.span, f"'{arg.name}' is an information text and is never answered",

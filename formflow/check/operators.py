@@ -31,7 +31,7 @@ def _arith(w, e: ast.Binary, left: T.Type, right: T.Type) -> T.Type:
         return T.DATE
     if e.op == "-" and left == T.DATE and right == T.DATE:
         return T.INT  # days between
-    return w.problem("FF301", e.op_span, f"cannot use '{e.op}' on a {left} and a {right}",
+    return w.problem("FF301", e.op_span, f"cannot use '{e.op}' on {T.article(left)} and {T.article(right)}",
                      f"{left} {e.op} {right}", _arith_help(left, right))
 
 
@@ -45,6 +45,9 @@ def _arith_help(left: T.Type, right: T.Type) -> str:
 
 def _compare(w, e: ast.Binary, left: T.Type, right: T.Type) -> T.Type:
     ordered = e.op in ("<", "<=", ">", ">=")
+    if not left.comparable or not right.comparable:
+        return w.problem("FF301", e.op_span, f"cannot compare {T.article(left)} with {T.article(right)}",
+                         f"{left} {e.op} {right}", "attachments can only be tested with answered()")
     same = (left.numeric and right.numeric) or left == right
     if same and left.kind in ("choice", "choices"):
         same = False
@@ -56,7 +59,7 @@ def _compare(w, e: ast.Binary, left: T.Type, right: T.Type) -> T.Type:
             else "compare values of the same type"
         if left.kind == "choice" and isinstance(e.right, ast.Name):
             help = f"test a choice with `is`: `{_src(e.left)} is {e.right.name}`"
-        return w.problem("FF301", e.op_span, f"cannot compare a {left} with a {right}",
+        return w.problem("FF301", e.op_span, f"cannot compare {T.article(left)} with {T.article(right)}",
                          f"{left} {e.op} {right}", help)
     return T.BOOL
 
@@ -71,12 +74,12 @@ def infer_test(w, e: ast.Test) -> T.Type:
         return T.BOOL
     if e.op == "has":
         if subject.kind != "choices":
-            return w.problem("FF307", e.subject.span, f"`has` tests a multiple choice; this is a {subject}",
-                             f"a {subject}", "use `is` for a single choice or yes/no, and compare numbers with < > ==")
+            return w.problem("FF307", e.subject.span, f"`has` tests a multiple choice; this is {T.article(subject)}",
+                             T.article(subject), "use `is` for a single choice or yes/no, and compare numbers with < > ==")
     elif subject.kind not in ("choice", "bool"):
         hint = "use `has` for a multiple choice" if subject.kind == "choices" else "compare numbers, dates and texts with == < >"
-        return w.problem("FF307", e.subject.span, f"`{e.op}` tests a single choice or a yes/no answer; this is a {subject}",
-                         f"a {subject}", hint)
+        return w.problem("FF307", e.subject.span, f"`{e.op}` tests a single choice or a yes/no answer; this is {T.article(subject)}",
+                         T.article(subject), hint)
     codes = _codes_of(w, subject)
     for code in e.codes:
         if code.name not in codes:

@@ -170,7 +170,8 @@ class _Walker:
 
     def _number(self, e: ast.Number) -> T.Type:
         if len(e.raw.replace(".", "").lstrip("0")) > 15:
-            return self.problem("FF306", e.span, f"the number {e.raw[:20]}... has more than 15 digits",
+            shown = e.raw if len(e.raw) <= 20 else e.raw[:20] + "..."
+            return self.problem("FF306", e.span, f"the number {shown} has more than 15 digits",
                                 "too many digits", "numbers are limited to 15 significant digits")
         return T.INT if e.is_integer else T.DECIMAL
 
@@ -186,6 +187,9 @@ class _Walker:
                                 "conditions read questions, derived values and citizen facts")
         if sym.kind == "let":
             self.sem.used.add(sym.id)
+        if sym.kind == "question" and sym.node.type.name == "info":
+            return self.problem("FF307", e.span, f"'{e.name}' is an information text and has no answer",
+                                "info question", "conditions read questions that collect an answer")
         self.sem.reads.append(Read(e, sym, self._status(sym)))
         return self.value_type(sym)
 
@@ -231,10 +235,10 @@ class _Walker:
         t = self.expr(e.operand)
         if e.op == "not":
             if t.kind not in ("bool", "unknown"):
-                return self.problem("FF301", e.span, f"`not` needs a yes/no value, not a {t}", f"this is a {t}")
+                return self.problem("FF301", e.span, f"`not` needs a yes/no value, not {T.article(t)}", f"this is {T.article(t)}")
             return T.BOOL
         if not t.numeric and t.kind != "unknown":
-            return self.problem("FF301", e.span, f"'{e.op}' needs a number, not a {t}", f"this is a {t}")
+            return self.problem("FF301", e.span, f"'{e.op}' needs a number, not {T.article(t)}", f"this is {T.article(t)}")
         return t
 
     def _logical(self, e: ast.Logical) -> T.Type:
@@ -242,8 +246,8 @@ class _Walker:
         for operand in e.operands:
             t = self.expr(operand)
             if t.kind not in ("bool", "unknown"):
-                self.problem("FF301", operand.span, f"`{e.op}` combines yes/no values; this is a {t}",
-                             f"a {t}, not yes/no", "compare it with something, e.g. `temp >= 38`")
+                self.problem("FF301", operand.span, f"`{e.op}` combines yes/no values; this is {T.article(t)}",
+                             f"{T.article(t)}, not yes/no", "compare it with something, e.g. `temp >= 38`")
             guards += self.add(when_true(operand) if e.op == "and" else when_false(operand))
         self.avail.difference_update(guards)
         return T.BOOL

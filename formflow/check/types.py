@@ -18,6 +18,11 @@ class Type:
         return DISPLAY.get(self.kind, self.kind)
 
     @property
+    def comparable(self) -> bool:
+        """Attachments and information texts have no value to compare."""
+        return self.kind not in ("attachment", "none")
+
+    @property
     def numeric(self) -> bool:
         return self.kind in ("int", "decimal")
 
@@ -30,6 +35,12 @@ DISPLAY = {
     "duration": "duration", "choice": "single choice", "choices": "multiple choice",
     "attachment": "attachment", "none": "information (no answer)", "unknown": "unknown",
 }
+
+def article(thing) -> str:
+    """'a yes/no', 'an attachment': messages name types and question kinds with their article."""
+    text = str(thing)
+    return ("an " if text[:1] in "aeiou" else "a ") + text
+
 
 QUESTION_TYPES = ("yes_no", "single", "multiple", "integer", "decimal", "text", "date", "acknowledge",
                   "info", "attachment")
@@ -84,7 +95,7 @@ FUNCTIONS = {
 }
 
 KEYWORDS = frozenset({
-    "flow", "version", "languages", "intro", "urgency", "levels", "outcome", "page", "question", "help",
+    "flow", "version", "languages", "intro", "urgency", "urgency_levels", "outcome", "page", "question", "help",
     "optional", "unit", "min", "max", "max_length", "decimals", "accept", "terms", "option", "exclusive",
     "today", "let", "if", "else", "end", "trigger", "or", "and", "not", "is", "in", "has", "yes", "no",
     "citizen",

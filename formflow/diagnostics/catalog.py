@@ -170,7 +170,7 @@ _ENTRIES = [
              'outcome go: emergency "Ring 112."\nquestion pain: yes_no "Bröstsmärta?"\nif pain { end go }'),
     CodeInfo("FF215", "unknown-urgency", E, "The urgency level is not on the flow's scale.",
              "Urgency levels, most urgent first, are `immediate, within_hours, same_day, within_days, "
-             "routine, none` unless the flow sets its own with `urgency levels a, b, c`.",
+             "routine, none` unless the flow sets its own with `urgency_levels a, b, c`.",
              'outcome go: visit "Boka besök." urgency soonish\nquestion pain: yes_no "Ont?"\nif pain { end go }',
              'outcome go: visit "Boka besök." urgency same_day\nquestion pain: yes_no "Ont?"\nif pain { end go }'),
     CodeInfo("FF216", "not-an-outcome", E, "`end` or `trigger` names something that is not an outcome.",
@@ -195,8 +195,8 @@ _ENTRIES = [
              'let x = round(1.26, 1)\nif x > 1 { end done }'),
     CodeInfo("FF304", "attribute-not-allowed", E, "An attribute does not apply to this question type.",
              "unit, min and max apply to integer and decimal (min and max also to date); decimals to "
-             "decimal; max_length to text; accept to attachment; terms to acknowledge; options to single "
-             "and multiple. `exclusive` applies to options of a multiple choice.",
+             "decimal; max_length to text; accept to attachment; terms to acknowledge. Options are "
+             "FF406 and `exclusive` is FF407.",
              'question fever: yes_no "Har du feber?" unit "°C"',
              'question fever: yes_no "Har du feber?"'),
     CodeInfo("FF305", "bad-bound", E, "A min or max does not fit the question type.",
@@ -219,8 +219,8 @@ _ENTRIES = [
              "No answer could satisfy the range. For dates, `today - 1 year` is before `today`.",
              'question weight: integer "Vikt?" unit "kg" min 300 max 20',
              'question weight: integer "Vikt?" unit "kg" min 20 max 300'),
-    CodeInfo("FF402", "empty-block", E, "A block, page or option list is empty.",
-             "An empty if-block, page or option list does nothing and is usually unfinished work.",
+    CodeInfo("FF402", "empty-block", E, "An if-block or page is empty.",
+             "An empty if-block or page does nothing and is usually unfinished work (an empty option list is FF406).",
              'question fever: yes_no "Har du feber?"\nif fever { }',
              'question fever: yes_no "Har du feber?"\nif fever { end done }'),
     CodeInfo("FF403", "missing-translation", W, "A text lacks a translation into a declared language.",
@@ -253,7 +253,7 @@ _ENTRIES = [
              'page a "A" {\n  page b "B" { question x: yes_no "X?" }\n}',
              'page a "A" { question x: yes_no "X?" }\npage b "B" { question y: yes_no "Y?" }'),
     CodeInfo("FF409", "duplicate-setting", E, "A flow setting is given twice.",
-             "version, languages, intro and urgency levels may each appear once.",
+             "version, languages, intro and urgency_levels may each appear once.",
              'flow example "Exempel" {\n  languages sv\n  version "1"\n  version "2"\n  outcome done: information "Klart."\n  end done\n}\n',
              'flow example "Exempel" {\n  languages sv\n  version "2"\n  outcome done: information "Klart."\n  end done\n}\n'),
     CodeInfo("FF410", "flow-id-mismatch", W, "The flow id differs from the file name.",

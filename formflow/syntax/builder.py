@@ -31,15 +31,17 @@ class _Seq:
 
 
 def _span(item) -> Span:
-    if isinstance(item, Token):
+    if type(item) is Token:
         return Span(item.start_pos, item.end_pos)
     return item.span
 
 
 def _cover(children) -> Span:
-    first = next(c for c in children if not isinstance(c, list))
-    last = next(c for c in reversed(children) if not isinstance(c, list))
-    return _span(first).join(_span(last))
+    """The span from the first to the last child (hot: called for every node built)."""
+    a, b = children[0], children[-1]
+    start = a.start_pos if type(a) is Token else a.span.start
+    end = b.end_pos if type(b) is Token else b.span.end
+    return Span(start, end)
 
 
 def _ident(tok: Token) -> ast.Ident:
@@ -119,7 +121,7 @@ class Builder:
         return ast.Setting("intro", c[1], _cover(c))
 
     def urgency_levels(self, c):
-        return ast.Setting("urgency_levels", tuple(_ident(t) for t in _tokens(c[2:], "NAME")), _cover(c))
+        return ast.Setting("urgency_levels", tuple(_ident(t) for t in _tokens(c[1:], "NAME")), _cover(c))
 
     def outcome_decl(self, c):
         attrs = tuple(_nodes(c[5:], ast.Attr))

@@ -35,8 +35,8 @@ FRIENDLY = {
     "LONG_STRING": "a text in quotes",
     "DURATION_UNIT": "a unit (days, weeks, months, years)",
     "COMPARE": "a comparison (==, !=, <, <=, >, >=)",
-    "SIGN": "'+' or '-'",
-    "MUL_OP": "'*' or '/'",
+    "SIGN": "'+'/'-'",
+    "MUL_OP": "'*'/'/'",
     "$END": "the end of the file",
 }
 # Groups of keywords that are summarised by one phrase when most of them are expected together.
@@ -44,8 +44,8 @@ GROUPS = [
     ("a statement (question, let, if, end, trigger, page)", {"question", "let", "if", "end", "trigger", "page"}),
     ("a question setting (help, optional, unit, min, max, max_length, decimals, accept, terms)",
      {"help", "optional", "unit", "min", "max", "max_length", "decimals", "accept", "terms"}),
-    ("a flow setting (version, languages, intro, urgency levels) or outcome",
-     {"version", "languages", "intro", "urgency", "outcome"}),
+    ("a flow setting (version, languages, intro, urgency_levels) or outcome",
+     {"version", "languages", "intro", "urgency_levels", "outcome"}),
     ("an operator (and, or, is, in, has, +, -, *, /, ==, <, ...)", {"and", "or", "is", "in", "has"}),
 ]
 PUNCTUATION = {"COLON": ":", "LBRACE": "{", "RBRACE": "}", "LPAR": "(", "RPAR": ")", "LSQB": "[",

@@ -66,9 +66,9 @@ def decode(name: str, raw: bytes) -> Decoded:
     return Decoded(Source.from_text(name, text, raw), ())
 
 
-_TEXT_OR_COMMENT = re.compile(r'"(?:[^"\\]|\\.)*"?|#[^\n]*', re.S)
+_TEXT_OR_COMMENT = re.compile(r'"""(?:[^\\]|\\.)*?"""|"(?:[^"\\]|\\.)*"?|#[^\n]*', re.S)
 _SUSPICIOUS = re.compile(r"[^\t\n\x20-\x7e]")
-_BRACKETS = re.compile(r'[(){}\[\]]|"(?:[^"\\]|\\.)*"?|#[^\n]*', re.S)
+_BRACKETS = re.compile(r'[(){}\[\]]|"""(?:[^\\]|\\.)*?"""|"(?:[^"\\]|\\.)*"?|#[^\n]*', re.S)
 
 
 def scan(source: Source) -> list[Diagnostic]:

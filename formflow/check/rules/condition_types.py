@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from formflow.check.types import article
+
 
 def check(ctx):
     for expr, t in ctx.semantics.conditions:
@@ -11,4 +13,4 @@ def check(ctx):
                 help = "test a choice with `is`, e.g. `pain is severe`"
             elif t.kind == "choices":
                 help = "test a multiple choice with `has`, e.g. `symptoms has cough`"
-            yield ctx.diag("FF302", f"a condition must be yes/no, and this is a {t}", expr.span, f"a {t}", help=help)
+            yield ctx.diag("FF302", f"a condition must be yes/no, and this is {article(t)}", expr.span, article(t), help=help)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from formflow.check.types import CHOICE_TYPES, QUESTION_TYPES
+from formflow.check.types import CHOICE_TYPES, QUESTION_TYPES, article
 
 
 def check(ctx):
@@ -15,7 +15,7 @@ def _question(ctx, q):
     qtype = q.type.name
     if qtype not in CHOICE_TYPES:
         if q.options is not None:
-            yield ctx.diag("FF406", f"a {qtype} question has no options", q.options_span, "options not allowed here",
+            yield ctx.diag("FF406", f"{article(qtype)} question has no options", q.options_span, "options not allowed here",
                            help="use `single` or `multiple` for a question with options")
         return
     if q.options is None or len(q.options) < 2:

@@ -27,8 +27,8 @@ def _question(ctx, q):
     seen = {}
     for attr in q.attrs:
         if attr.key not in allowed:
-            yield ctx.diag("FF304", f"`{attr.key}` does not apply to a {qtype} question", attr.span, "not for this type",
-                           help=f"a {qtype} question takes: {', '.join(sorted(allowed))}")
+            yield ctx.diag("FF304", f"`{attr.key}` does not apply to {T.article(qtype)} question", attr.span,
+                           "not for this type", help=f"{T.article(qtype)} question takes: {', '.join(sorted(allowed))}")
             continue
         if attr.key in seen:
             yield ctx.diag("FF414", f"`{attr.key}` is given twice", attr.span, "given again", help="keep one",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from formflow.check.suggest import did_you_mean
+from formflow.check.types import article
 
 
 def check(ctx):
@@ -21,7 +22,8 @@ def check(ctx):
             yield ctx.diag("FF202", f"there is no outcome '{ref.name}'", ref.span, "unknown outcome",
                            help=did_you_mean(ref.name, outcomes) or f"declare it: `outcome {ref.name}: information \"...\"`")
         elif sym.kind != "outcome":
-            yield ctx.diag("FF216", f"`{verb}` needs an outcome; '{ref.name}' is a {sym.kind}", ref.span, "not an outcome",
+            kind = "derived value" if sym.kind == "let" else sym.kind
+            yield ctx.diag("FF216", f"`{verb}` needs an outcome; '{ref.name}' is {article(kind)}", ref.span, "not an outcome",
                            help=did_you_mean(ref.name, outcomes) or "outcomes: " + ", ".join(outcomes))
 
 
