@@ -80,7 +80,7 @@ def _report(diagnostics, fmt: Format, files: int, extra: dict | None = None) -> 
         return
     color = _use_color()
     for d in diagnostics:
-        typer.echo(render.render_text(d, color) + "\n")
+        typer.echo(render.render_text(d, color) + "\n", color=color)
     errors = sum(1 for d in diagnostics if d.is_error)
     typer.echo(render.summary_line(errors, len(diagnostics) - errors, files))
 

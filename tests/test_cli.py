@@ -139,8 +139,6 @@ def test_no_colour_when_not_a_terminal(broken):
     assert "\x1b[" not in run("check", broken).stdout
 
 
-@pytest.mark.xfail(strict=True, reason="bug: --color always has no effect when stdout is not a terminal "
-                                       "(typer.echo strips the ANSI codes again; it needs color=True)")
 def test_colour_always(broken):
     r = run("--color", "always", "check", broken)
     assert "\x1b[1;31merror[FF202]" in r.stdout
@@ -413,7 +411,6 @@ def test_python_m_formflow_unwritable_output(region, tmp_path):
     assert "FF903" in proc.stdout
 
 
-@pytest.mark.xfail(strict=True, reason="bug: --color always has no effect when stdout is a pipe")
 def test_colour_always_through_a_pipe(broken, tmp_path):
     proc = _python_m("--color", "always", "check", broken, cwd=tmp_path, extra_env={"NO_COLOR": ""})
     assert "\x1b[" in proc.stdout

@@ -87,8 +87,6 @@ def test_secondary_labels_are_shown_in_source_order():
     assert caret_col(rows[0][1], "-") == caret_col(rows[1][1]) == display_col(rows[0][0], rows[0][0].index("fever"))
 
 
-@pytest.mark.xfail(strict=True, reason="bug: when the primary and a secondary label are on the same line, "
-                                       "the source line is printed twice (once per label)")
 def test_two_labels_on_one_line_show_the_line_once():
     out = render_text(only(diagnose(body('question c: integer "C?" min 10 max 5')), "FF401"))
     assert len(snippet_rows(out)) == 1 or out.count('question c: integer "C?" min 10 max 5') == 1
@@ -182,8 +180,6 @@ def test_colour_only_when_asked():
     assert re.sub(r"\x1b\[[0-9;]*m", "", coloured) == render_text(d, color=False)
 
 
-@pytest.mark.xfail(strict=True, reason="bug: the snippet echoes the offending character raw: a U+202E in the "
-                                       "file reorders the diagnostic's own line, an ESC reaches the terminal")
 @pytest.mark.parametrize("ch", ["\u202e", "\x1b"])
 def test_snippet_does_not_echo_dangerous_characters(ch):
     text = body(f'question fever: yes_no "Har du {ch}[31m feber?"')

@@ -38,8 +38,6 @@ def test_latin1_file_is_refused_with_one_diagnostic():
     assert "UTF-8" in found[0].help
 
 
-@pytest.mark.xfail(strict=True, reason="bug: FF001 byte offset is counted after the BOM is dropped, "
-                                       "so with a BOM it is 3 less than the offset in the file")
 def test_invalid_utf8_offset_counts_the_bom():
     raw = b"\xef\xbb\xbf" + CLEAN.encode()
     offset = raw.index(b"Har du feber")

@@ -112,7 +112,6 @@ def test_expected_statements_are_summarised():
     assert "a statement (question, let, if, end, trigger, page)" in d.primary.message
 
 
-@pytest.mark.xfail(strict=True, reason="bug: message reads \"unexpected the keyword 'if'\" (article doubled)")
 def test_unexpected_keyword_reads_well():
     d = diagnose(body('question a: single "A?" {\n  option x "X"\n  option y "Y"\n\nif a is x { end done }'))[0]
     assert "unexpected the" not in d.message
@@ -263,9 +262,6 @@ def test_two_flows_in_one_file():
     assert "end of the file" in found[0].primary.message
 
 
-@pytest.mark.xfail(strict=True, reason="bug (since the LALR driver rewrite): when exactly one punctuation token is "
-                                       "expected but inserting it does not help, Recovery clears its cascade guard "
-                                       "anyway, so every following token of the next, correct line is reported")
 def test_a_missing_id_does_not_flag_the_next_line():
     text = body('question : yes_no "Har du feber?"\nquestion cough: yes_no "Hosta?"\nif cough { end done }')
     found = diagnose(text)

@@ -14,6 +14,10 @@ from formflow.syntax import ast
 
 def infer_binary(w, e: ast.Binary) -> T.Type:
     left = w.expr(e.left)
+    if e.op in ("==", "!=") and _is_option_code(w, left, e.right):
+        test = "is" if e.op == "==" else "is not"
+        return w.problem("FF301", e.op_span, f"a choice is tested with `{test}`, not '{e.op}'", f"{left} {e.op} option",
+                         f"write `{_src(e.left)} {test} {e.right.name}`")
     right = w.expr(e.right)
     if "unknown" in (left.kind, right.kind):
         return T.BOOL if e.op in ("==", "!=", "<", "<=", ">", ">=") else T.UNKNOWN
@@ -62,6 +66,12 @@ def _compare(w, e: ast.Binary, left: T.Type, right: T.Type) -> T.Type:
         return w.problem("FF301", e.op_span, f"cannot compare {T.article(left)} with {T.article(right)}",
                          f"{left} {e.op} {right}", help)
     return T.BOOL
+
+
+def _is_option_code(w, left: T.Type, right) -> bool:
+    """`pain == severe` where `severe` is no id of the flow but an option of `pain`."""
+    return (left.kind == "choice" and isinstance(right, ast.Name) and w.symbols.get(right.name) is None
+            and right.name in _codes_of(w, left))
 
 
 def _src(e) -> str:

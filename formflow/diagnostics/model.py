@@ -52,7 +52,7 @@ class Diagnostic:
         return self.source.line_col(self.primary.span.start)
 
     def sort_key(self) -> tuple:
-        pos = self.position() or (0, 0)
+        pos = self.position() or (1 << 30, 0)  # summaries without a place come after the file's others
         return (self.source.name if self.source else "", pos, self.code, self.message)
 
 

@@ -49,6 +49,10 @@ def display(line: str, start: int, end: int) -> tuple[str, int, int]:
         if ch == "\t":
             width = TAB - col % TAB
             out.append(" " * width)
+        elif unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp"):
+            shown = f"<U+{ord(ch):04X}>"  # never echo a control, bidi or invisible character
+            width = len(shown)
+            out.append(shown)
         else:
             width = _cell_width(ch)
             out.append(ch)
@@ -81,8 +85,11 @@ def render_text(diagnostic: Diagnostic, color: bool = False) -> str:
         line, col = src.line_col(diagnostic.primary.span.start)
         lines.append(" " * gutter + s("blue", "--> ") + f"{src.name}:{line}:{col}")
         lines.append(" " * gutter + s("blue", " |"))
-        for label, mark, style in sorted(labels, key=lambda x: x[0].span.start):
-            lines.extend(_snippet(src, label, mark, style, gutter, s))
+        by_line: dict[int, list] = {}
+        for item in sorted(labels, key=lambda x: x[0].span.start):
+            by_line.setdefault(src.line_col(item[0].span.start)[0], []).append(item)
+        for line_labels in by_line.values():
+            lines.extend(_snippet(src, line_labels, gutter, s))
         lines.append(" " * gutter + s("blue", " |"))
     for note in diagnostic.notes:
         lines.append(s("blue", "   = ") + f"note: {note}")
@@ -91,15 +98,21 @@ def render_text(diagnostic: Diagnostic, color: bool = False) -> str:
     return "\n".join(lines)
 
 
-def _snippet(src, label: Label, mark: str, style: str, gutter: int, s) -> list[str]:
-    line, col = src.line_col(label.span.start)
-    end_line, _ = src.line_col(max(label.span.start, label.span.end - 1))
+def _snippet(src, labels, gutter: int, s) -> list[str]:
+    """One source line, then a caret line for each label on it (in column order)."""
+    line, _ = src.line_col(labels[0][0].span.start)
     text = src.line_text(line)
-    start = col - 1
-    end = len(text) if end_line != line else start + max(1, label.span.end - label.span.start)
-    shown, first, last = display(text, start, min(end, len(text) + 1))
-    caret = " " * first + s(style, mark * (last - first) + (" " + label.message if label.message else ""))
-    return [s("blue", f"{line:>{gutter}} |") + " " + shown, " " * gutter + s("blue", " |") + " " + caret]
+    out = []
+    shown = ""
+    for label, mark, style in labels:
+        _, col = src.line_col(label.span.start)
+        end_line, _ = src.line_col(max(label.span.start, label.span.end - 1))
+        start = col - 1
+        end = len(text) if end_line != line else start + max(1, label.span.end - label.span.start)
+        shown, first, last = display(text, start, min(end, len(text) + 1))
+        caret = " " * first + s(style, mark * (last - first) + (" " + label.message if label.message else ""))
+        out.append(" " * gutter + s("blue", " |") + " " + caret)
+    return [s("blue", f"{line:>{gutter}} |") + " " + shown] + out
 
 
 def summary_line(errors: int, warnings: int, files: int) -> str:

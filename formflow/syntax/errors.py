@@ -3,8 +3,9 @@
 The parser knows expected *terminals* (`COLON`, `NAME`, `LBRACE`); authors need "':' after the question
 id", "a statement (question, let, if, ...)" and the block they are in. Recovery is simple and
 predictable: when exactly one punctuation token is missing it is inserted, otherwise the offending
-token is skipped. Errors that follow an error without the parser having moved on are cascades and
-are not reported.
+token is skipped (a missing id gets a placeholder, so the rest of the line still parses). An error
+right after the previous one, or within three tokens of it in the same parser state, is taken as its
+echo and not reported.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from formflow.diagnostics.model import Diagnostic, make
 from formflow.source import Source, Span
 
 MAX_SYNTAX_ERRORS = 20
+CASCADE_DISTANCE = 3  # an error fewer tokens than this after the last one is taken as its echo
 
 KEYWORD_TERMINALS: dict[str, str] = {}  # terminal name -> keyword text, filled from the parse table
 
@@ -84,12 +86,12 @@ def _describe_terminal(t: str) -> str:
 
 def describe_token(tok) -> str:
     if tok.type == "$END":
-        return "the end of the file"
+        return "end of file"
     if tok.type in KEYWORD_TERMINALS:
-        return f"the keyword '{tok}'"
+        return f"keyword '{tok}'"
     if tok.type in ("STRING", "LONG_STRING"):
         shown = str(tok) if len(tok) <= 30 else str(tok)[:27] + '..."'
-        return f"the text {shown}"
+        return f"text {shown}"
     if tok.type in ("NAME", "LANG"):
         return f"'{tok}'"
     return f"'{tok}'"
@@ -118,7 +120,8 @@ class Recovery:
 
     source: Source
     diagnostics: list[Diagnostic] = field(default_factory=list)
-    _last_stack: tuple | None = None
+    _last_shifted: int = -CASCADE_DISTANCE
+    _last_stack: tuple = ()
     _calls: int = 0
     truncated: bool = False
 
@@ -128,12 +131,13 @@ class Recovery:
             self.truncated = True
             return "stop"
         if kind == "char":
-            pos, stack = info
-            self._last_stack = stack
+            pos, shifted = info
+            self._last_shifted = shifted
             return self._character(pos)
-        tok, expected, stack = info
-        cascade = stack == self._last_stack
-        self._last_stack = stack
+        tok, expected, shifted, stack = info
+        since = shifted - self._last_shifted
+        cascade = since == 0 or (since < CASCADE_DISTANCE and stack == self._last_stack)
+        self._last_shifted, self._last_stack = shifted, stack
         if tok.type == "$END":
             if not self.diagnostics:
                 self._report_end(expected)
@@ -142,8 +146,7 @@ class Recovery:
             self._report_token(tok, expected)
         if len(expected) == 1:
             (missing,) = expected
-            if missing in PUNCTUATION:
-                self._last_stack = None
+            if missing in PUNCTUATION or missing == "NAME":
                 return "insert:" + missing
         return "skip"
 

@@ -76,7 +76,7 @@ def parse(text: str, builder, recover) -> object:
     """Parse `text`, calling builder.<rule>(children) on every reduction.
 
     `recover(kind, info)` is called on errors: kind "token" with (token, expected terminals,
-    state stack) or "char" with the offset. It returns "insert:<TERMINAL>", "skip", "skip-line"
+    tokens shifted so far, state stack) or "char" with (offset, tokens shifted so far). It returns "insert:<TERMINAL>", "skip", "skip-line"
     (for a character) or "stop".
     """
     t = table()
@@ -84,13 +84,14 @@ def parse(text: str, builder, recover) -> object:
     callbacks = {name: getattr(builder, name) for (name, *_rest) in rules if name and hasattr(builder, name)}
     stack = [t.start]
     values: list = []
+    shifted = 0  # tokens from the text accepted so far; recovery uses it to spot cascades
     pos, n = 0, len(text)
     match = TOKEN_RE.match
     while True:
         if pos < n:
             m = match(text, pos)
             if m is None:
-                decision = recover("char", (pos, tuple(stack)))
+                decision = recover("char", (pos, shifted))
                 if decision == "stop":
                     raise ParseError
                 if decision == "skip-line":
@@ -116,11 +117,12 @@ def parse(text: str, builder, recover) -> object:
         while True:
             action = states[stack[-1]].get(tok.type)
             if action is None:
-                decision = recover("token", (tok, expected(t, stack), tuple(stack)))
+                decision = recover("token", (tok, expected(t, stack), shifted, tuple(stack)))
                 if decision.startswith("insert:") and tok.type != "$END":
                     missing = decision[7:]
                     if _accepts_after(t, stack, missing, tok.type):
-                        _feed(t, stack, values, Tok(missing, "", tok.start_pos, tok.start_pos), callbacks)
+                        placeholder = "_missing_" if missing == "NAME" else ""
+                        _feed(t, stack, values, Tok(missing, placeholder, tok.start_pos, tok.start_pos), callbacks)
                         continue
                 if decision == "stop" or tok.type == "$END":
                     raise ParseError
@@ -129,6 +131,7 @@ def parse(text: str, builder, recover) -> object:
             if shift:
                 stack.append(arg)
                 values.append(tok)
+                shifted += 1
                 break
             # reduce (inlined: this is the innermost loop of every compile)
             name, size, origin, splice, expand1, has_splice = rules[arg]

@@ -52,7 +52,8 @@ def decode(name: str, raw: bytes) -> Decoded:
         empty = Source.from_text(name, "", raw)
         return Decoded(None, (make("FF006", msg, empty, None,
                                    help="split the flow into smaller flows, or check that this is a flow file"),))
-    body = raw[3:] if raw.startswith(b"\xef\xbb\xbf") else raw
+    bom = 3 if raw.startswith(b"\xef\xbb\xbf") else 0
+    body = raw[bom:]
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -60,7 +61,7 @@ def decode(name: str, raw: bytes) -> Decoded:
         src = Source.from_text(name, good + "\ufffd", raw)
         pos = len(good)
         return Decoded(None, (make(
-            "FF001", f"the file is not valid UTF-8: byte 0x{body[exc.start]:02x} at byte offset {exc.start}",
+            "FF001", f"the file is not valid UTF-8: byte 0x{body[exc.start]:02x} at byte offset {bom + exc.start}",
             src, Span(pos, pos + 1), "invalid byte here",
             help="save the file as UTF-8 (in most editors: 'Save with encoding' → UTF-8)"),))
     return Decoded(Source.from_text(name, text, raw), ())

@@ -7,7 +7,6 @@ from decimal import Decimal
 
 from formflow.check.semantics import valid_date
 
-APPROX_DAYS = {"days": 1, "weeks": 7, "months": 30.44, "years": 365.25}
 
 
 def check(ctx):
@@ -53,5 +52,24 @@ def _greater(low, high) -> bool:
     if low.kind == "date" and high.kind == "date":
         return dt.date.fromisoformat(low.raw) > dt.date.fromisoformat(high.raw)
     if low.kind == "today" and high.kind == "today":
-        return low.amount * APPROX_DAYS.get(low.unit, 0) > high.amount * APPROX_DAYS.get(high.unit, 0)
+        return _offset_greater(low, high)
     return False
+
+
+def _offset_greater(low, high) -> bool:
+    """today + a > today + b: exact within calendar units (months, years) and within day units
+    (days, weeks); across the two only when it holds for every month length."""
+    months = {"months": 1, "years": 12}
+    days = {"days": 1, "weeks": 7, "": 0}  # plain `today` has no unit
+    if low.unit in months and high.unit in months:
+        return low.amount * months[low.unit] > high.amount * months[high.unit]
+    if low.unit in days and high.unit in days:
+        return low.amount * days[low.unit] > high.amount * days[high.unit]
+    return _day_range(low)[0] > _day_range(high)[1]
+
+
+def _day_range(bound) -> tuple[int, int]:
+    """The fewest and most days `today + amount unit` can be away from today."""
+    short, long_ = {"": (0, 0), "days": (1, 1), "weeks": (7, 7), "months": (28, 31), "years": (365, 366)}[bound.unit]
+    a, b = bound.amount * short, bound.amount * long_
+    return min(a, b), max(a, b)
