@@ -20,11 +20,15 @@ from formflow.syntax.lexer import PUNCT_TYPES, TOKEN_RE, Tok, word_type
 
 @dataclass(frozen=True)
 class Table:
-    states: dict  # state -> {terminal: (is_shift, target state | rule index)}
-    rules: tuple  # (callback name | None, size, origin, splice, expand1, has_splice)
+    actions: dict  # state -> {terminal: target state (shift, >= 0) or -1 - rule index (reduce)}
+    goto: dict  # state -> {nonterminal: state}
+    rules: tuple  # (callback name | None, size, origin, kind, has_splice)
     start: int
     end: int
     keywords: dict  # keyword text -> terminal name
+
+
+UNIT, SPLICE, BUILD = 0, 1, 2  # rule kinds: `?rule` with one child, lark's list helper, a Builder call
 
 
 @cache
@@ -35,33 +39,36 @@ def table() -> Table:
     pt = lark.parser.parser.parser.parse_table
     rule_index: dict = {}
     rules: list = []
-    states: dict = {}
-    for state, actions in pt.states.items():
-        row = {}
-        for term, (action, arg) in actions.items():
+    actions: dict = {}
+    goto: dict = {}
+    for state, row in pt.states.items():
+        acts, gotos = {}, {}
+        for sym, (action, arg) in row.items():
             if action.name == "Shift":
-                row[term] = (True, arg)
+                (acts if sym.isupper() or sym == "$END" else gotos)[sym] = arg
             else:
                 if arg not in rule_index:
                     rule_index[arg] = len(rules)
                     rules.append(_rule_entry(arg))
-                row[term] = (False, rule_index[arg])
-        states[state] = row
+                acts[sym] = -1 - rule_index[arg]
+        actions[state], goto[state] = acts, gotos
     keywords = {}
     for term in lark.terminals:
         value = getattr(term.pattern, "value", "")
         if term.pattern.type == "str" and value.isidentifier():
             keywords[value] = term.name
-    return Table(states, tuple(rules), pt.start_states["start"], pt.end_states["start"], keywords)
+    return Table(actions, goto, tuple(rules), pt.start_states["start"], pt.end_states["start"], keywords)
 
 
 def _rule_entry(rule) -> tuple:
     origin = rule.origin.name
-    name = rule.alias or origin
-    splice = origin.startswith("_")  # lark's helper rules for `*` and `+`: children go to the parent
-    has_splice = any(getattr(sym, "name", "").startswith("_") and not sym.is_term for sym in rule.expansion)
-    return (None if splice else name, len(rule.expansion), origin, splice,
-            bool(rule.options.expand1) and not rule.alias, has_splice)
+    size = len(rule.expansion)
+    has_splice = any(not sym.is_term and sym.name.startswith("_") for sym in rule.expansion)
+    if origin.startswith("_"):  # lark's helper rules for `*` and `+`: children go to the parent
+        return (None, size, origin, SPLICE, has_splice)
+    if rule.options.expand1 and not rule.alias and size == 1 and not has_splice:
+        return (None, size, origin, UNIT, False)
+    return (rule.alias or origin, size, origin, BUILD, has_splice)
 
 
 class _Splice(list):
@@ -76,89 +83,75 @@ def parse(text: str, builder, recover) -> object:
     """Parse `text`, calling builder.<rule>(children) on every reduction.
 
     `recover(kind, info)` is called on errors: kind "token" with (token, expected terminals,
-    tokens shifted so far, state stack) or "char" with (offset, tokens shifted so far). It returns "insert:<TERMINAL>", "skip", "skip-line"
-    (for a character) or "stop".
+    tokens shifted so far, state stack) or "char" with (offset, tokens shifted so far). It returns
+    "insert:<TERMINAL>", "skip", "skip-line" (for a character) or "stop".
     """
     t = table()
-    states, rules, keywords = t.states, t.rules, t.keywords
-    callbacks = {name: getattr(builder, name) for (name, *_rest) in rules if name and hasattr(builder, name)}
+    actions, keywords = t.actions, t.keywords
+    calls = _callbacks(t, builder)
     stack = [t.start]
     values: list = []
     shifted = 0  # tokens from the text accepted so far; recovery uses it to spot cascades
-    pos, n = 0, len(text)
-    match = TOKEN_RE.match
-    while True:
-        if pos < n:
-            m = match(text, pos)
-            if m is None:
-                decision = recover("char", (pos, shifted))
-                if decision == "stop":
-                    raise ParseError
-                if decision == "skip-line":
-                    eol = text.find("\n", pos)
-                    pos = n if eol == -1 else eol
-                else:
-                    pos += 1
-                continue
-            kind = m.lastgroup
-            end = m.end()
-            if kind == "WS" or kind == "COMMENT":
-                pos = end
-                continue
-            value = m.group()
-            if kind == "WORD":
-                kind = word_type(value, states[stack[-1]], keywords)
-            elif kind == "PUNCT":
-                kind = PUNCT_TYPES[value]
-            tok = Tok(kind, value, pos, end)
-            pos = end
-        else:
-            tok = Tok("$END", "", n, n)
+    for tok in _tokens(text, stack, actions, keywords, recover, lambda: shifted):
         while True:
-            action = states[stack[-1]].get(tok.type)
-            if action is None:
-                decision = recover("token", (tok, expected(t, stack), shifted, tuple(stack)))
-                if decision.startswith("insert:") and tok.type != "$END":
-                    missing = decision[7:]
-                    if _accepts_after(t, stack, missing, tok.type):
-                        placeholder = "_missing_" if missing == "NAME" else ""
-                        _feed(t, stack, values, Tok(missing, placeholder, tok.start_pos, tok.start_pos), callbacks)
-                        continue
-                if decision == "stop" or tok.type == "$END":
-                    raise ParseError
-                break  # skip this token
-            shift, arg = action
-            if shift:
-                stack.append(arg)
+            act = actions[stack[-1]].get(tok.type)
+            if act is None:
+                if not _recover(t, stack, values, tok, calls, recover, shifted):
+                    break  # the token is skipped
+                continue  # a missing token was inserted: try this one again
+            if act >= 0:
+                stack.append(act)
                 values.append(tok)
                 shifted += 1
                 break
-            # reduce (inlined: this is the innermost loop of every compile)
-            name, size, origin, splice, expand1, has_splice = rules[arg]
-            if size:
-                children = values[-size:]
-                del stack[-size:]
-                del values[-size:]
-                if splice and type(children[0]) is _Splice:
-                    # `items: item | items item`: grow the list in place, or long bodies go quadratic
-                    children[0].extend(_flatten(children[1:]))
-                    children = children[0]
-                elif has_splice:
-                    children = _flatten(children)
-            else:
-                children = []
-            if splice:
-                value = children if type(children) is _Splice else _Splice(children)
-            elif expand1 and size == 1:
-                value = children[0]
-            else:
-                value = callbacks[name](children)
-            stack.append(states[stack[-1]][origin][1])
-            values.append(value)
-            if tok.type == "$END" and stack[-1] == t.end:
+            _reduce(t, stack, values, -1 - act, calls)
+            if stack[-1] == t.end:
                 return values[-1]
-        if tok.type == "$END":
-            return values[-2] if len(values) > 1 else values[-1]
+    raise ParseError  # pragma: no cover - $END always reaches the end state or fails above
+
+
+def _tokens(text, stack, actions, keywords, recover, shifted):
+    """Tokens of `text`, then $END. Words are typed in the current parser state (see lexer.py)."""
+    pos, n = 0, len(text)
+    match = TOKEN_RE.match
+    while pos < n:
+        m = match(text, pos)
+        if m is None:
+            decision = recover("char", (pos, shifted()))
+            if decision == "stop":
+                raise ParseError
+            eol = text.find("\n", pos) if decision == "skip-line" else -1
+            pos = (n if eol == -1 else eol) if decision == "skip-line" else pos + 1
+            continue
+        kind = m.lastgroup
+        end = m.end()
+        if kind != "WS" and kind != "COMMENT":
+            value = m.group()
+            if kind == "WORD":
+                kind = word_type(value, actions[stack[-1]], keywords)
+            elif kind == "PUNCT":
+                kind = PUNCT_TYPES[value]
+            yield Tok(kind, value, pos, end)
+        pos = end
+    yield Tok("$END", "", n, n)
+
+
+def _callbacks(t: Table, builder) -> tuple:
+    return tuple(getattr(builder, name) if kind == BUILD else None for name, _, _, kind, _ in t.rules)
+
+
+def _recover(t: Table, stack, values, tok, calls, recover, shifted) -> bool:
+    """Report an unexpected token; True if a missing token was inserted before it."""
+    decision = recover("token", (tok, expected(t, stack), shifted, tuple(stack)))
+    if decision.startswith("insert:") and tok.type != "$END":
+        missing = decision[7:]
+        if _accepts_after(t, stack, missing, tok.type):
+            placeholder = "_missing_" if missing == "NAME" else ""
+            _feed(t, stack, values, Tok(missing, placeholder, tok.start_pos, tok.start_pos), calls)
+            return True
+    if decision == "stop" or tok.type == "$END":
+        raise ParseError
+    return False
 
 
 def _flatten(children: list) -> list:
@@ -171,46 +164,46 @@ def _flatten(children: list) -> list:
     return flat
 
 
-def _reduce(t: Table, stack, values, index, callbacks):
-    name, size, origin, splice, expand1, has_splice = t.rules[index]
+def _reduce(t: Table, stack, values, index, calls) -> None:
+    """One reduction: the innermost step of every compile, so kept flat."""
+    name, size, origin, kind, has_splice = t.rules[index]
+    if kind == UNIT:  # one state replaced, the value stays
+        del stack[-1]
+        stack.append(t.goto[stack[-1]][origin])
+        return
     if size:
         children = values[-size:]
         del stack[-size:]
         del values[-size:]
-        if splice and type(children[0]) is _Splice:
-            children[0].extend(_flatten(children[1:]))
-            children = children[0]
-        elif has_splice:
-            children = _flatten(children)
+        if kind == SPLICE and type(children[0]) is _Splice:
+            # `items: item | items item`: grow the list in place, or long bodies go quadratic
+            head = children[0]
+            head.extend(_flatten(children[1:]) if has_splice else children[1:])
+            value = head
+        else:
+            if has_splice:
+                children = _flatten(children)
+            value = _Splice(children) if kind == SPLICE else calls[index](children)
     else:
-        children = []
-    if splice:
-        value = children if type(children) is _Splice else _Splice(children)
-    elif expand1 and len(children) == 1:
-        value = children[0]
-    else:
-        value = callbacks[name](children)
-    shift, target = t.states[stack[-1]][origin]
-    stack.append(target)
+        value = _Splice() if kind == SPLICE else calls[index]([])
+    stack.append(t.goto[stack[-1]][origin])
     values.append(value)
-    return None
 
 
-def _feed(t: Table, stack, values, tok, callbacks) -> None:
+def _feed(t: Table, stack, values, tok, calls) -> None:
     while True:
-        shift, arg = t.states[stack[-1]][tok.type]
-        if shift:
-            stack.append(arg)
+        act = t.actions[stack[-1]][tok.type]
+        if act >= 0:
+            stack.append(act)
             values.append(tok)
             return
-        _reduce(t, stack, values, arg, callbacks)
+        _reduce(t, stack, values, -1 - act, calls)
 
 
 def expected(t: Table, stack) -> set[str]:
     """The terminals the parser can really shift next. LALR merges lookaheads, so a state may list
     terminals that only fit other contexts; simulating the reductions on a copy filters them out."""
-    candidates = [k for k in t.states[stack[-1]] if k.isupper() or k == "$END"]
-    return {k for k in candidates if _accepts_after(t, stack, k)}
+    return {k for k in t.actions[stack[-1]] if _accepts_after(t, stack, k)}
 
 
 def _accepts_after(t: Table, stack, *terms: str) -> bool:
@@ -218,17 +211,16 @@ def _accepts_after(t: Table, stack, *terms: str) -> bool:
     sim = list(stack)
     for term in terms:
         while True:
-            action = t.states[sim[-1]].get(term)
-            if action is None:
+            act = t.actions[sim[-1]].get(term)
+            if act is None:
                 return False
-            shift, arg = action
-            if shift:
-                sim.append(arg)
+            if act >= 0:
+                sim.append(act)
                 break
-            name, size, origin, *_ = t.rules[arg]
+            _, size, origin, _, _ = t.rules[-1 - act]
             if size:
                 del sim[-size:]
-            sim.append(t.states[sim[-1]][origin][1])
+            sim.append(t.goto[sim[-1]][origin])
             if term == "$END" and sim[-1] == t.end:
                 return True
     return True
