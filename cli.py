@@ -40,6 +40,7 @@ class Color(str, Enum):
 
 
 _state = {"debug": False, "color": Color.auto}
+MAX_SHOWN_PER_FILE = 50  # text output; json and github formats list every diagnostic
 
 
 def _version(value: bool):
@@ -79,8 +80,16 @@ def _report(diagnostics, fmt: Format, files: int, extra: dict | None = None) -> 
             typer.echo(render.render_github(d))
         return
     color = _use_color()
+    shown: dict[str, int] = {}
     for d in diagnostics:
-        typer.echo(render.render_text(d, color) + "\n", color=color)
+        name = d.source.name if d.source else ""
+        shown[name] = shown.get(name, 0) + 1
+        if shown[name] <= MAX_SHOWN_PER_FILE:
+            typer.echo(render.render_text(d, color) + "\n", color=color)
+    for name, count in shown.items():
+        if count > MAX_SHOWN_PER_FILE:
+            typer.echo(f"... and {count - MAX_SHOWN_PER_FILE} more in {name or 'the run'} "
+                       "(--format json lists them all)\n")
     errors = sum(1 for d in diagnostics if d.is_error)
     typer.echo(render.summary_line(errors, len(diagnostics) - errors, files))
 

@@ -414,3 +414,21 @@ def test_python_m_formflow_unwritable_output(region, tmp_path):
 def test_colour_always_through_a_pipe(broken, tmp_path):
     proc = _python_m("--color", "always", "check", broken, cwd=tmp_path, extra_env={"NO_COLOR": ""})
     assert "\x1b[" in proc.stdout
+
+
+def test_text_output_is_capped_per_file_but_json_lists_all(tmp_path):
+    from typer.testing import CliRunner
+
+    from cli import MAX_SHOWN_PER_FILE, app
+
+    flow = tmp_path / "many.flow"
+    flow.write_text('flow many "M" {\n languages sv\n outcome done: information "K"\n'
+                    + "".join(f' question q{i}: yes_no "Q?" unit "kg"\n' for i in range(80)) + " end done\n}\n",
+                    encoding="utf-8")
+    text = CliRunner().invoke(app, ["check", str(flow)])
+    assert text.exit_code == 1
+    assert text.output.count("error[FF304]") == MAX_SHOWN_PER_FILE
+    assert f"... and {80 - MAX_SHOWN_PER_FILE} more in {flow}" in text.output
+    assert "80 errors" in text.output
+    as_json = CliRunner().invoke(app, ["check", str(flow), "--format", "json"])
+    assert len(json.loads(as_json.output)["diagnostics"]) == 80
