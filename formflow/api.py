@@ -9,7 +9,7 @@ from __future__ import annotations
 import gc
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from formflow.diagnostics.model import Diagnostic, has_errors, make
@@ -75,12 +75,12 @@ class RunResult:
 def check_source(display: str, raw: bytes, path: Path | None = None) -> FileResult:
     """Parse and check one flow given as bytes; lower it to the IR when it is clean."""
     start = time.perf_counter()
-    with _gc_paused():
+    with gc_paused():
         return _check_source(display, raw, path, start)
 
 
 @contextmanager
-def _gc_paused():
+def gc_paused():
     """Pause the cyclic garbage collector while a tree is built.
 
     Building a syntax tree allocates hundreds of thousands of objects and no cycles; the
@@ -136,7 +136,7 @@ def region_of(path: Path) -> str:
 
 
 def compile_result(file: FileResult) -> CompileResult:
-    with _gc_paused():
+    with gc_paused():
         return _compile_result(file)
 
 

@@ -509,6 +509,9 @@ def test_possible_date_ranges(bounds):
 @pytest.mark.parametrize("bounds", [
     "min today - 1 year max today - 12 months",
     "min today + 12 months max today + 1 year",
+    "min today - 12 months max today",
+    "min today max today + 3 years",
+    "min today - 2 weeks max today + 1 month",
 ])
 def test_equal_calendar_offsets_are_a_possible_range(bounds):
     assert diagnose(body(f'question d: date "När?" {bounds}')) == []
