@@ -566,3 +566,11 @@ def test_sample_flow_is_clean(sample_bytes):
     assert result.ok
     assert [q.id for q in result.flow.questions] == [
         "breathing", "fever", "temperature", "days", "pain", "other", "note", "started"]
+
+
+def test_has_any_and_has_all_check_their_codes():
+    choice = 'question s: multiple "S?" {\n  option fever "Feber"\n  option rash "Utslag"\n}\n'
+    assert diagnose(body(choice + "if s has any [fever, rash] or s has all [fever, rash] { end done }")) == []
+    found = diagnose(body(choice + "if s has any [fever, rsh] { end done }"))
+    assert [d.code for d in found] == ["FF207"] and "rash" in found[0].help
+    assert codes(body('question p: single "P?" {\n  option a "A"\n  option b "B"\n}\nif p has any [a, b] { end done }')) == ["FF307"]

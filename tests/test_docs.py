@@ -35,3 +35,22 @@ def test_readme_test_command_is_what_ci_runs():
     assert block, "README.md must give the test command after <!-- test-command -->"
     assert "pytest" in block.group(1)
     assert "test-command" in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+
+
+def _reference_examples():
+    text = (ROOT / "dsl" / "REFERENCE.md").read_text(encoding="utf-8")
+    return [m.group(1) for m in re.finditer(r"```flow\n(.*?)```", text, re.S)]
+
+
+def test_every_reference_example_checks_clean():
+    from formflow import api
+    from formflow.diagnostics.catalog import wrap_example
+
+    examples = _reference_examples()
+    assert len(examples) >= 20
+    for example in examples:
+        code = "\n".join(line for line in example.splitlines() if not line.lstrip().startswith("#"))
+        full = code if code.lstrip().startswith("flow ") else wrap_example(code)
+        name = re.match(r"\s*flow (\w+)", full).group(1) + ".flow"
+        found = api.check_source(name, full.encode("utf-8")).diagnostics
+        assert [(d.code, d.message) for d in found] == [], example

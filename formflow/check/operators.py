@@ -82,7 +82,7 @@ def infer_test(w, e: ast.Test) -> T.Type:
     subject = w.expr(e.subject)
     if subject.kind == "unknown":
         return T.BOOL
-    if e.op == "has":
+    if e.op.startswith("has"):
         if subject.kind != "choices":
             return w.problem("FF307", e.subject.span, f"`has` tests a multiple choice; this is {T.article(subject)}",
                              T.article(subject), "use `is` for a single choice or yes/no, and compare numbers with < > ==")

@@ -97,6 +97,6 @@ FUNCTIONS = {
 KEYWORDS = frozenset({
     "flow", "version", "languages", "intro", "urgency", "urgency_levels", "outcome", "page", "question", "help",
     "optional", "unit", "min", "max", "max_length", "decimals", "accept", "terms", "option", "exclusive",
-    "today", "let", "if", "else", "end", "trigger", "or", "and", "not", "is", "in", "has", "yes", "no",
+    "today", "let", "if", "else", "end", "trigger", "or", "and", "not", "is", "in", "has", "any", "all", "yes", "no",
     "citizen",
 })

@@ -9,7 +9,7 @@ from formflow.check.rules.outcomes import urgency_of
 from formflow.ir import model as M
 from formflow.syntax import ast
 
-_TEST_OPS = {"is": "is", "is not": "is_not", "in": "in", "has": "has"}
+_TEST_OPS = {"is": "is", "is not": "is_not", "in": "in", "has": "has", "has any": "has_any", "has all": "has_all"}
 
 
 class _Lowering:

@@ -81,7 +81,7 @@ class Op:
 
 @ir
 class Test:
-    op: str  # is | is_not | in | has
+    op: str  # is | is_not | in | has | has_any | has_all
     subject: object
     codes: tuple[str, ...]
     span: Span

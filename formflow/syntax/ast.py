@@ -141,7 +141,7 @@ class Code:
 class Test:
     """`x is c`, `x is not c`, `x in [a, b]`, `x has c`."""
 
-    op: str  # "is" | "is not" | "in" | "has"
+    op: str  # "is" | "is not" | "in" | "has" | "has any" | "has all"
     subject: "Expr"
     codes: tuple[Code, ...]
     span: Span

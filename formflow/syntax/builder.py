@@ -314,6 +314,12 @@ class Builder:
     def has(self, c):
         return self._test("has", c)
 
+    def has_any(self, c):
+        return self._test("has any", c)
+
+    def has_all(self, c):
+        return self._test("has all", c)
+
 
 def _fold(body: str) -> str:
     """A triple-quoted text: lines are joined with spaces, blank lines separate paragraphs."""
