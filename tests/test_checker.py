@@ -574,3 +574,9 @@ def test_has_any_and_has_all_check_their_codes():
     found = diagnose(body(choice + "if s has any [fever, rsh] { end done }"))
     assert [d.code for d in found] == ["FF207"] and "rash" in found[0].help
     assert codes(body('question p: single "P?" {\n  option a "A"\n  option b "B"\n}\nif p has any [a, b] { end done }')) == ["FF307"]
+
+
+def test_an_id_shared_by_a_page_and_a_question_is_one_error_not_one_per_read():
+    text = body('page allergies "Allergier" {\n  question allergies: yes_no "Allergi?"\n}\n'
+                "if allergies { end done }\nif not allergies { end done }")
+    assert codes(text) == ["FF201"]

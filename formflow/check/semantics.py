@@ -176,7 +176,7 @@ class _Walker:
         return T.INT if e.is_integer else T.DECIMAL
 
     def _name(self, e: ast.Name) -> T.Type:
-        sym = self.symbols.get(e.name)
+        sym = self.symbols.value(e.name)
         if sym is None:
             self.sem.unresolved.append((e, "value"))
             return T.UNKNOWN
@@ -187,6 +187,9 @@ class _Walker:
                                 "conditions read questions, derived values and citizen facts")
         if sym.kind == "let":
             self.sem.used.add(sym.id)
+        if sym.kind == "question" and sym.node.type.name == "acknowledge":
+            self.problem("FF416", e.span, f"'{e.name}' must be accepted, so it is always yes where it is read",
+                         "acknowledgement", "conditions cannot depend on an acknowledgement; remove the test")
         if sym.kind == "question" and sym.node.type.name == "info":
             return self.problem("FF307", e.span, f"'{e.name}' is an information text and has no answer",
                                 "info question", "conditions read questions that collect an answer")

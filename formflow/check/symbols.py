@@ -28,6 +28,14 @@ class Symbols:
     def get(self, name: str) -> Symbol | None:
         return self.by_id.get(name)
 
+    def value(self, name: str) -> Symbol | None:
+        """What a name in an expression means: a question or derived value of that id if there is
+        one (a page or outcome sharing the id is already FF201 and need not echo at every read)."""
+        sym = self.by_id.get(name)
+        if sym is None or sym.kind in ("question", "let"):
+            return sym
+        return next((s for s in self.all if s.id == name and s.kind in ("question", "let")), sym)
+
     def of_kind(self, kind: str) -> list[Symbol]:
         return [s for s in self.by_id.values() if s.kind == kind]
 

@@ -282,6 +282,11 @@ _ENTRIES = [
              "against the final `end`. Use `end` or give the outcome an urgency.",
              'outcome advice: self_care "Egenvård." urgency none\nquestion cold: yes_no "Förkyld?"\nif cold { trigger advice }',
              'outcome advice: self_care "Egenvård." urgency none\nquestion cold: yes_no "Förkyld?"\nif cold { end advice }'),
+    CodeInfo("FF416", "acknowledgement-tested", W, "A condition reads an acknowledgement, which is always yes.",
+             "An `acknowledge` question cannot be answered no: the citizen must accept the terms to go on. "
+             "A condition that reads it is therefore always true (or, with `not`/`is no`, always false).",
+             'question terms_ok: acknowledge "Jag godkänner villkoren."\nif terms_ok is no { end done }',
+             'question terms_ok: acknowledge "Jag godkänner villkoren."'),
     # ------------------------------------------------------------------ 9xx files, artifacts, internal
     CodeInfo("FF901", "file-unreadable", E, "A file or folder given on the command line cannot be read.",
              "The path does not exist, is not a file or folder, or cannot be read with the current "
