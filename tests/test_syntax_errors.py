@@ -275,3 +275,16 @@ def test_one_mistake_gives_one_error():
                     'question fever: yes_no "Har du feber?" ;', 'outcome go information "Gå."'):
         found = diagnose(body(snippet + '\nquestion cough: yes_no "Hosta?"\nif cough { end done }'))
         assert len(found) == 1, (snippet, [(d.code, d.message, position(d)) for d in found])
+
+
+def test_a_statement_starting_with_a_text_after_a_label_is_not_a_translation():
+    text = body('question q: text "Q"\nif "x" == q { end done }\nquestion r: text "R"\nif "y" == r or "z" == r { end done }')
+    assert diagnose(text) == []
+
+
+def test_translations_split_from_one_token_keep_their_positions():
+    found = diagnose('flow example "Exempel" en "Example" {\n  languages sv, en\n'
+                     '  outcome done: information "Klart." fi "Valmis" en "Done."\n  end done\n}\n')
+    line = '  outcome done: information "Klart." fi "Valmis" en "Done."'
+    assert [d.code for d in found] == ["FF212"]
+    assert position(found[0]) == (3, line.index("fi") + 1)
