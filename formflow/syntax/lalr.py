@@ -3,7 +3,7 @@
 lark stays the grammar's home and its table generator (LALR only). This module replaces lark's
 runtime loop, which spends most of its time in generic wrappers (contextual lexer objects,
 child filters, token objects with a dozen fields) and made parsing the slowest step of a compile
-by far: for a 1,000-question flow it parses about three times faster. Reductions call the
+by far: for a 1,000-question flow this driver parses about twice as fast (112 ms against 230 ms). Reductions call the
 `Builder` directly, so the syntax tree is built during the parse without recursion.
 
 Errors go to a `recover` callback, which reports them and chooses to insert a missing
