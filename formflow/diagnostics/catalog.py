@@ -1,7 +1,8 @@
 """Every diagnostic code formflow can print, with its documented explanation.
 
 Codes are stable: `FF` + three digits, grouped by stage (0xx source text, 1xx syntax, 2xx names,
-3xx types, 4xx structure and content, 9xx files and internal). A code is never reused for a
+3xx types, 4xx structure and content, 5xx input files, 6xx simulation and scenarios,
+7xx booking and gates, 9xx files and internal). A code is never reused for a
 different meaning. `formflow explain CODE` prints the entry; `dsl/ERRORS.md` is generated from it.
 
 The bad and good examples are executable: the test suite checks that every bad example produces
@@ -287,6 +288,8 @@ _ENTRIES = [
              "A condition that reads it is therefore always true (or, with `not`/`is no`, always false).",
              'question terms_ok: acknowledge "Jag godkänner villkoren."\nif terms_ok is no { end done }',
              'question terms_ok: acknowledge "Jag godkänner villkoren."'),
+    # ------------------------------------------------------------------ 5xx input files (YAML/JSON)
+    # ------------------------------------------------------------------ 6xx simulation and scenarios
     # ------------------------------------------------------------------ 9xx files, artifacts, internal
     CodeInfo("FF901", "file-unreadable", E, "A file or folder given on the command line cannot be read.",
              "The path does not exist, is not a file or folder, or cannot be read with the current "

@@ -10,7 +10,10 @@ from __future__ import annotations
 from formflow.diagnostics.catalog import CODES, wrap_example
 
 GROUPS = [("0", "Source text"), ("1", "Syntax"), ("2", "Names"), ("3", "Types"),
-          ("4", "Structure and content"), ("9", "Files, artifacts and internal errors")]
+          ("4", "Structure and content"),
+          ("5", "Input files: answers, citizens, scenarios, region configuration"),
+          ("6", "Simulation and scenario tests"), ("7", "Booking and gates"),
+          ("9", "Files, artifacts and internal errors")]
 
 
 def render() -> str:
@@ -20,6 +23,8 @@ def render() -> str:
     out += ["| code | name | severity | summary |", "|---|---|---|---|"]
     out += [f"| [{c.code}](#{c.code.lower()}) | {c.name} | {c.severity.value} | {c.summary} |" for c in CODES.values()]
     for digit, title in GROUPS:
+        if not any(code[2] == digit for code in CODES):
+            continue
         out += ["", f"## {title} ({'FF' + digit}xx)"]
         for c in CODES.values():
             if c.code[2] != digit:
