@@ -196,6 +196,77 @@ def _build_table(result) -> str:
     return "\n".join(lines)
 
 
+class OutFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+@app.command()
+@_guard
+def simulate(
+    flow: Path = typer.Argument(..., help="A .flow file (compiled first) or a compiled .form.json."),
+    answers: Optional[Path] = typer.Option(None, "--answers", "-a", help="Answers file (YAML/JSON): run without prompts."),
+    citizen: Optional[Path] = typer.Option(None, "--citizen", "-c", help="Citizen file (YAML/JSON) with the verified facts."),
+    personnummer: Optional[str] = typer.Option(None, "--personnummer", "-p",
+                                               help="A Skatteverket test personnummer instead of --citizen."),
+    now: Optional[str] = typer.Option(None, "--now", help="Date and time of the walk, Europe/Stockholm (with --personnummer)."),
+    lang: Optional[str] = typer.Option(None, "--lang", "-l", help="Language of the flow's texts (default: its first)."),
+    format: OutFormat = typer.Option(OutFormat.text, "--format", "-f", help="Transcript as text or json (with --answers)."),
+    strict: bool = STRICT,
+):
+    """Walk through a flow as a citizen: interactively, or scripted from an answers file."""
+    from formflow import api
+
+    program, diagnostics = api.load_program(flow)
+    if program is None:
+        _report(diagnostics, Format(format.value), 1)
+        raise typer.Exit(1)
+    lang = _choose_language(program, lang)
+    facts, problems = api.load_facts(citizen, personnummer, now)
+    if facts is None:
+        _report(problems, Format(format.value), 1)
+        raise typer.Exit(1 if citizen else 2)
+    if answers is None:
+        raise typer.Exit(_interactive(program, facts, lang))
+    raise typer.Exit(_scripted(program, facts, answers, lang, format, strict))
+
+
+def _choose_language(program, lang: Optional[str]) -> str:
+    languages = program.languages
+    if lang is None:
+        return languages[0]
+    if lang not in languages:
+        typer.echo(f"error: the flow '{program.flow_id}' has no texts in '{lang}'; it has {', '.join(languages)}", err=True)
+        raise typer.Exit(2)
+    return lang
+
+
+def _interactive(program, facts, lang: str) -> int:
+    from formflow.simulate.interactive import run_interactive
+    from formflow.simulate.transcript import describe_facts
+
+    typer.echo(f"({describe_facts(facts)})")
+    session = run_interactive(program, facts, lang=lang)
+    return {"finished": 0, "quit": 0, "interrupted": 130}.get(session.status, 1)
+
+
+def _scripted(program, facts, answers: Path, lang: str, format: OutFormat, strict: bool) -> int:
+    from formflow import api
+    from formflow.simulate import transcript
+
+    result = api.simulate_file(program, facts, answers)
+    diagnostics = list(result.diagnostics)
+    if format is OutFormat.json:
+        extra = {"transcript": transcript.to_json_data(program, result.walk, facts) if result.walk else None}
+        _report(diagnostics, Format.json, 1, extra)
+    else:
+        if result.walk is not None:
+            typer.echo(transcript.render_text(program, result.walk, facts, lang))
+        if diagnostics:
+            _report(diagnostics, Format.text, 1)
+    return _exit_code(diagnostics, strict)
+
+
 @app.command()
 @_guard
 def explain(

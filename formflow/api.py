@@ -192,3 +192,108 @@ def _duplicate_targets(results) -> list[Diagnostic]:
                                 help="give the flows different ids"))
             seen.setdefault(a.relpath, r.file.display)
     return out
+
+
+def load_program(path: Path, display: str | None = None):
+    """A walkable form, and the diagnostics of getting it: (Program | None, diagnostics).
+
+    A `.flow` file is checked and compiled first and the simulator runs on the very bytes that
+    `formflow compile` would write; a `.form.json` artifact is read and validated against the
+    published schema. Either way the walk runs on the artifact, not on the syntax tree.
+    """
+    import orjson
+
+    from formflow.simulate.program import FormInvalid
+    from formflow.simulate.program import load_program as compile_program
+
+    display = display or str(path)
+    if path.suffix == ".flow":
+        result = compile_result(check_file(path, display))
+        if not result.ok:
+            return None, list(result.diagnostics)
+        return compile_program(orjson.loads(result.artifacts[0].data), validate=False), list(result.diagnostics)
+    try:
+        doc = orjson.loads(read_bytes(path))
+    except FileProblem as exc:
+        return None, [make("FF901", f"cannot read {display}: {exc}", None, None)]
+    except orjson.JSONDecodeError as exc:
+        return None, [make("FF607", f"{display} is not valid JSON ({exc.msg} at line {exc.lineno})", None, None,
+                           help="give a .flow file or a .form.json written by `formflow compile`")]
+    try:
+        return compile_program(doc), []
+    except FormInvalid as exc:
+        return None, [make("FF607", f"{display} is not a formflow form", None, None, notes=tuple(exc.problems[:10]),
+                           help="give a .flow file or a .form.json written by `formflow compile`")]
+
+
+DEFAULT_TEST_PERSON = "198001302382"  # a Skatteverket test personnummer (born 1980-01-30)
+
+
+def load_facts(citizen_path: Path | None, personnummer: str | None, now: str | None):
+    """The verified facts of a walk: (Facts | None, diagnostics).
+
+    From a citizen file; or from a Skatteverket test personnummer given on the command line (only
+    numbers from Skatteverket's published test list are accepted there, so that no real person's
+    number is typed into a tool whose output may end up in CI logs); or, with neither, a test
+    person born in 1980. `now` defaults to the current time, in Europe/Stockholm.
+    """
+    from formflow.inputs.citizen import Citizen, load_citizen_file
+
+    if citizen_path is not None:
+        if personnummer or now:
+            return None, [make("FF901", "give either --citizen or --personnummer/--now, not both", None, None)]
+        citizen, problems = load_citizen_file(citizen_path)
+        return (citizen.facts() if citizen else None), problems
+    moment, problems = _cli_now(now)
+    if moment is None:
+        return None, problems
+    person, problems = _cli_personnummer(personnummer or DEFAULT_TEST_PERSON, moment)
+    if person is None:
+        return None, problems
+    return Citizen(person, None, "", (), moment).facts(), []
+
+
+def _cli_scalar(option: str, text: str):
+    from formflow.inputs.yamlnode import YScalar
+    from formflow.source import Source, Span
+
+    source = Source.from_text(option, text)
+    return source, YScalar(text, True, Span(0, len(text)))
+
+
+def _cli_now(now: str | None):
+    from datetime import datetime
+
+    from formflow.inputs.yamlnode import STOCKHOLM, as_datetime_local
+
+    if now is None:
+        return datetime.now(STOCKHOLM).replace(microsecond=0), []
+    source, node = _cli_scalar("--now", now)
+    moment, problem = as_datetime_local(node, source, field="--now")
+    return moment, [problem] if problem else []
+
+
+def _cli_personnummer(text: str, moment):
+    from formflow import testdata
+    from formflow.inputs.citizen import local_date
+    from formflow.inputs.personnummer import as_personnummer
+
+    source, node = _cli_scalar("--personnummer", text)
+    person, problem = as_personnummer(node, source, local_date(moment), field="--personnummer")
+    if problem:
+        return None, [problem]
+    if not testdata.is_test_number(person.digits12):
+        return None, [make("FF901", "--personnummer accepts only Skatteverket's test personnummer", None, None,
+                           help="use a number from Skatteverket's published test list, or a --citizen file")]
+    return person, []
+
+
+def simulate_file(program, facts, answers_path: Path):
+    """A scripted walk from an answers file (see `formflow.simulate.scripted`)."""
+    from formflow.inputs.yamlnode import load
+    from formflow.simulate.scripted import Scripted, run_scripted
+
+    source, node, problems = load(answers_path)
+    if node is None:
+        return Scripted(None, tuple(problems))
+    return run_scripted(program, facts, node, source)

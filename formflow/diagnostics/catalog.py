@@ -289,7 +289,111 @@ _ENTRIES = [
              'question terms_ok: acknowledge "Jag godkänner villkoren."\nif terms_ok is no { end done }',
              'question terms_ok: acknowledge "Jag godkänner villkoren."'),
     # ------------------------------------------------------------------ 5xx input files (YAML/JSON)
+    CodeInfo("FF501", "input-encoding", E, "An input file is not UTF-8, or has a character YAML does not allow.",
+             "Answer, citizen, scenario and region files are read as UTF-8 only (a byte-order mark at the "
+             "start is fine). Control characters other than tab and newline are not allowed anywhere in "
+             "YAML or JSON, not even inside quotes; write them as escapes such as \\t in a double-quoted text."),
+    CodeInfo("FF502", "input-too-large", E, "An input file is too large.",
+             "An input file is limited to 1 MiB and 100,000 values (every text, number, list and mapping "
+             "counts as one). Real answer, citizen and scenario files stay far below this; a larger file is "
+             "usually the wrong file. Split a long scenario file into several files."),
+    CodeInfo("FF503", "input-too-deep", E, "Lists and mappings in an input file are nested too deeply.",
+             "Lists and mappings may be nested 64 levels deep. Deeper nesting is refused while the file is "
+             "read, so that no later stage runs out of stack."),
+    CodeInfo("FF504", "yaml-syntax", E, "An input file is not valid YAML or JSON.",
+             "The YAML reader could not read the file at this point. Common causes: a text containing "
+             "': ' or starting with a special character (such as @, `, [, {, *, & or !) without quotes, "
+             "indentation with tabs, an unclosed quote or bracket, or a list item at the wrong indentation. "
+             "JSON is read by the same reader."),
+    CodeInfo("FF505", "yaml-tag", E, "An input file uses an explicit YAML tag.",
+             "Tags such as `!!python/object`, `!foo` or even `!!str` are refused: they can make a YAML "
+             "reader construct arbitrary objects, and formflow never needs them. The meaning of a value "
+             "comes from what is expected where it stands (an answer to a yes/no question is read as yes "
+             "or no, an answer to a text question as text), so write the value without a tag, in quotes if "
+             "it contains special characters."),
+    CodeInfo("FF506", "yaml-alias", E, "An input file uses a YAML anchor or alias.",
+             "Anchors (`&name`) and aliases (`*name`) are refused. They let a small file expand into a "
+             "huge one (the 'billion laughs' attack), and they make a file harder to review. Write the "
+             "value out again where it is needed."),
+    CodeInfo("FF507", "duplicate-key", E, "A key appears twice in one mapping.",
+             "A YAML or JSON mapping may contain each key only once. Many readers silently keep the last "
+             "value, so a scenario could test something other than what its author reads; formflow "
+             "refuses the file instead and points at both places."),
+    CodeInfo("FF508", "complex-key", E, "A mapping key is a list or a mapping.",
+             "Keys of a mapping must be single values such as names, codes or ids. YAML allows a list or "
+             "a mapping as a key (with `? `), but no formflow input uses one."),
+    CodeInfo("FF509", "multiple-documents", E, "An input file contains more than one YAML document.",
+             "A line `---` after the first document starts a second document in the same file. Every "
+             "formflow input file holds exactly one document; put each scenario or citizen in a list "
+             "or in a file of its own."),
+    CodeInfo("FF510", "input-wrong-type", E, "A value in an input file is not of the expected kind.",
+             "Each place in an input file expects one kind of value: a text, yes or no (also ja/nej, "
+             "true/false), a whole number, a decimal number, a list or a mapping. Values are never "
+             "guessed: `010` is not read as 8 or 10, `1,5` is not read as 1.5, and a quoted \"12\" is "
+             "the same value as 12. Numbers use ASCII digits, a decimal point and no leading zeros, "
+             "exponents or underscores. The message never repeats the value; the line shown does."),
+    CodeInfo("FF511", "unknown-key", E, "A mapping in an input file has a key that is not known here.",
+             "Unknown keys are refused rather than ignored, so that a misspelt key (`invitation` for "
+             "`invitations`) cannot silently drop what it was meant to say. The hint suggests the "
+             "closest known key."),
+    CodeInfo("FF512", "missing-key", E, "A mapping in an input file lacks a required key.",
+             "Some keys must always be given, for example `personnummer` and `now` in a citizen file: "
+             "formflow does not fill in a default (such as the machine's clock) that would make a run "
+             "impossible to reproduce."),
+    CodeInfo("FF513", "invalid-date-time", E, "A date or date-time in an input file is not valid.",
+             "Dates are written YYYY-MM-DD and must exist (2024-02-29 exists, 2023-02-29 does not). "
+             "Date-times are written YYYY-MM-DDThh:mm or YYYY-MM-DDThh:mm:ss (a space may replace the T) "
+             "and are read as Swedish time (Europe/Stockholm). A local time skipped when summer time "
+             "starts (02:00–02:59 on the last Sunday in March) does not exist; one that occurs twice "
+             "when summer time ends (02:00–02:59 on the last Sunday in October) is ambiguous and needs "
+             "an explicit offset: +02:00 for the first, +01:00 for the second. A time with an offset "
+             "or Z (UTC) is converted to Swedish time."),
+    CodeInfo("FF514", "invalid-personnummer", E, "A personnummer or samordningsnummer is not valid.",
+             "The number must be written YYYYMMDD-NNNN (or without the hyphen), or YYMMDD-NNNN, with "
+             "YYMMDD+NNNN for someone who turns 100 or more in the year of the reference date. Its date "
+             "must exist (a samordningsnummer adds 60 to the day), the birth number may not be 000, the "
+             "last digit must match the check digit, and the birth date may not be after the reference "
+             "date (`now`). The message never repeats the number. Tests and examples use only "
+             "Skatteverket's test personnummer."),
+    CodeInfo("FF515", "invalid-proxy", E, "The proxy (ombud) in a citizen file is not possible.",
+             "`proxy_for` names the child a guardian acts for. The 1177 ombud function for guardians is "
+             "for children under 13, so the child must be younger than 13 on the date of `now`; from 13 "
+             "a child logs in with their own e-ID. A person cannot be their own proxy."),
+    CodeInfo("FF516", "invalid-region", E, "A region in an input file is not a Swedish county code.",
+             "Regions are given by their two-digit county code (länskod), as a text of two digits: "
+             "\"01\" Stockholm, \"06\" Jönköping, \"12\" Skåne, \"13\" Halland and so on. Write \"06\", "
+             "not 6."),
     # ------------------------------------------------------------------ 6xx simulation and scenarios
+    CodeInfo("FF601", "unknown-answered-question", E, "An answer names a question the flow does not have.",
+             "Every key in an answers file must be the id of a question in the flow. A misspelt id would "
+             "otherwise be ignored silently and the walk would stop at the real question instead. The "
+             "message suggests the nearest id."),
+    CodeInfo("FF602", "invalid-answer", E, "An answer is not valid for its question.",
+             "Answers are checked as the real service checks them: yes/no for yes_no (ja/nej and "
+             "true/false work too), an option code for single, a list of option codes for multiple (the "
+             "exclusive option alone), a whole number or a number within min and max, at most `decimals` "
+             "decimals, a date YYYY-MM-DD within its bounds (bounds such as `today - 12 months` are taken "
+             "on the citizen's `now`), text within max_length, yes for acknowledge, a file name with an "
+             "accepted type for attachment. Info questions take no answer."),
+    CodeInfo("FF603", "answer-not-asked", W, "An answer is given to a question that the route never asks.",
+             "The route the citizen took did not reach this question, so its answer is not used — as in "
+             "the real service, which discards answers to questions that are no longer on the route. "
+             "Often the scenario expected a different route: check the answers that lead here."),
+    CodeInfo("FF604", "missing-answer", E, "The route reaches a question the answers do not answer.",
+             "A scripted walk stops at the first required question on its route that has no answer. "
+             "Add an answer for it. Optional questions left out count as unanswered."),
+    CodeInfo("FF605", "runtime-fault", E, "Evaluating the form failed on this route.",
+             "Computing a value or a condition failed on this route, for example a division by zero. "
+             "The checker rules out reading answers that may be missing; a fault of another kind means "
+             "the flow needs a guard (`if height > 0 { ... }`) or, if it cannot be explained, a bug in "
+             "formflow."),
+    CodeInfo("FF606", "dead-end", E, "The route ended without an outcome.",
+             "The routing ran out without reaching an `end`. The checker's FF405 rules this out for "
+             "flows it compiled; seeing it means the form file was edited or produced elsewhere."),
+    CodeInfo("FF607", "form-invalid", E, "The file is not a formflow form.",
+             "The simulator runs compiled forms (`.form.json`) or compiles a `.flow` file first. This "
+             "file is neither valid JSON of the form format nor does it match form.schema.json; the "
+             "notes list what is wrong. Recompile it from its flow with `formflow compile`."),
     # ------------------------------------------------------------------ 9xx files, artifacts, internal
     CodeInfo("FF901", "file-unreadable", E, "A file or folder given on the command line cannot be read.",
              "The path does not exist, is not a file or folder, or cannot be read with the current "
