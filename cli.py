@@ -267,6 +267,47 @@ def _scripted(program, facts, answers: Path, lang: str, format: OutFormat, stric
     return _exit_code(diagnostics, strict)
 
 
+@app.command("test")
+@_guard
+def test_(
+    paths: Optional[List[Path]] = typer.Argument(None, help="Scenario files or folders (default: regions).", show_default=False),
+    min_coverage: Optional[float] = typer.Option(None, "--min-coverage", min=0, max=100,
+                                                 help="Fail when a flow's coverage (the lowest of questions, branches, outcomes) is below this percentage."),
+    junit: Optional[Path] = typer.Option(None, "--junit", help="Also write the results as JUnit XML for CI."),
+    format: OutFormat = typer.Option(OutFormat.text, "--format", "-f", help="text for people, json for tools."),
+    strict: bool = STRICT,
+):
+    """Run the scenario tests beside the flows, with coverage of questions, branches and outcomes."""
+    from formflow.fsio import FileProblem
+    from formflow.simulate import report
+    from formflow.simulate.junit import write_junit
+    from formflow.simulate.testrun import run_scenarios
+
+    run = run_scenarios(paths or [Path("regions")], min_coverage=min_coverage)
+    diagnostics = list(run.diagnostics)
+    if junit is not None:
+        try:
+            write_junit(run, junit)
+        except FileProblem as exc:
+            diagnostics.append(_unwritable(junit, exc))
+    if format is OutFormat.json:
+        _report(diagnostics, Format.json, len(run.files), report.to_json_data(run))
+    else:
+        typer.echo(report.render_report(run))
+        if diagnostics:
+            typer.echo("")
+            _report(diagnostics, Format.text, len(run.files))
+    failed = not run.ok or _exit_code(diagnostics, strict) != 0
+    raise typer.Exit(1 if failed else 0)
+
+
+def _unwritable(path: Path, exc):
+    from formflow.diagnostics.model import make
+
+    return make("FF903", f"cannot write {path}: {exc}", None, None,
+                help="check that the folder exists and is writable")
+
+
 @app.command()
 @_guard
 def explain(

@@ -394,6 +394,42 @@ _ENTRIES = [
              "The simulator runs compiled forms (`.form.json`) or compiles a `.flow` file first. This "
              "file is neither valid JSON of the form format nor does it match form.schema.json; the "
              "notes list what is wrong. Recompile it from its flow with `formflow compile`."),
+    CodeInfo("FF608", "scenario-failed", E, "A scenario's expectation does not hold.",
+             "`formflow test` walked the scenario's citizen and answers through the flow, and what happened "
+             "differs from what the scenario's `expect` says: another outcome or outcome kind, a question "
+             "asked that should not be (or the reverse), a derived value with another value, or other "
+             "triggered outcomes. The report shows each difference and the route actually taken. Either "
+             "the flow changed its behaviour (fix the flow) or the scenario is out of date (fix the "
+             "scenario)."),
+    CodeInfo("FF609", "scenario-invalid-expectation", E, "A scenario's expectation cannot be checked.",
+             "An expectation names an outcome, question, derived value or outcome kind that the flow does "
+             "not have (the hint suggests the nearest name), gives a value that does not fit the derived "
+             "value's type (a date for a yes/no value), or contradicts itself (a question both in `asked` "
+             "and in `not_asked`, an `outcome` whose kind is not the `outcome_kind`). The scenario is not "
+             "run: an expectation that cannot hold would make the test meaningless."),
+    CodeInfo("FF610", "coverage-below-minimum", E, "A flow's scenarios cover less of it than the minimum.",
+             "With a minimum coverage (`formflow test --min-coverage 90`), every flow that has scenarios "
+             "must reach it. A flow's coverage is the lowest of three percentages over all its scenarios: "
+             "questions asked of all questions, condition directions taken (each `if` and `else if` "
+             "condition both true and false) of all directions, and outcomes reached of all outcomes. The "
+             "notes list what no scenario reaches; add scenarios for it."),
+    CodeInfo("FF611", "scenario-feature-not-supported", E, "A scenario uses a key reserved for a later version.",
+             "The keys `booking` and `pdf` in a scenario's `expect` are reserved for expectations about "
+             "booking gates and health-declaration PDFs, which formflow does not check yet. They are "
+             "refused rather than ignored, so that a scenario never seems to test something it does not. "
+             "Remove the key for now."),
+    CodeInfo("FF612", "scenario-flow-not-found", E, "A scenario file names a flow that cannot be found.",
+             "`flow: covid_vaccination` in `regions/<region>/scenarios/x.yaml` names the file "
+             "`regions/<region>/flows/covid_vaccination.flow`. Check the spelling (the hint suggests the "
+             "nearest flow of the region) or move the scenario file into the region the flow belongs to."),
+    CodeInfo("FF613", "no-scenarios", E, "No scenario files were found.",
+             "`formflow test` looks for scenario files (`.yaml`, `.yml` or `.json`) in folders named "
+             "`scenarios`, such as `regions/halland/scenarios/`, under the paths it is given; a file given "
+             "by name is read whatever its folder."),
+    CodeInfo("FF614", "scenario-invalid", E, "A scenario file is not well formed.",
+             "Each scenario needs a name that is unique in its file (it names the test in reports and "
+             "JUnit XML), exactly one of `citizen` (the facts inline) and `citizen_file` (a citizen file, "
+             "relative to the scenario file), and a file needs at least one scenario."),
     # ------------------------------------------------------------------ 9xx files, artifacts, internal
     CodeInfo("FF901", "file-unreadable", E, "A file or folder given on the command line cannot be read.",
              "The path does not exist, is not a file or folder, or cannot be read with the current "

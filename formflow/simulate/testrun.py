@@ -1,0 +1,248 @@
+"""`formflow test`: find scenario files, run every scenario, measure coverage.
+
+`run_scenarios(paths)` is the whole command as a function returning frozen data; the CLI prints
+`report.render_report(run)`, prints `run.diagnostics` like `formflow check` does, writes
+`junit.junit_xml(run)` when asked, and exits 1 unless `run.ok`.
+
+Each flow is compiled once (to the artifact `formflow compile` would write) however many scenario
+files name it, and each citizen file is read once. A scenario ends in one of three states:
+
+- **passed**: the answers are valid, the walk finished, every expectation holds;
+- **failed**: an expectation does not hold (FF608), or the answers do not fit the route (FF601,
+  FF602, FF604–FF606 — FF603, an answer the route never uses, is a warning and does not fail);
+- **error**: the scenario could not be run — it is not well formed, its citizen is invalid, an
+  expectation names something the flow does not have (FF609, FF611), or its flow has errors or
+  does not exist (FF612).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from formflow.diagnostics.model import Diagnostic, Label, has_errors, make
+from formflow.simulate.coverage import FlowCoverage, below_minimum, flow_coverage
+from formflow.simulate.expectations import Mismatch, compare, read_expectation
+from formflow.simulate.scenarios import ScenarioFile, ScenarioSpec, discover, read_scenario_file
+from formflow.simulate.walk import Walk
+
+PASSED, FAILED, ERROR = "passed", "failed", "error"
+
+
+@dataclass(frozen=True)
+class ScenarioResult:
+    name: str
+    line: int  # where the scenario's name is in its file
+    status: str  # PASSED, FAILED or ERROR
+    reason: str  # one line: why it failed or could not run ("" when it passed)
+    seconds: float
+    mismatches: tuple[Mismatch, ...] = ()
+    diagnostics: tuple[Diagnostic, ...] = ()  # this scenario's own (answers, expectations, citizen, FF608)
+    citizen: str = ""  # the citizen described by facts — never the personnummer
+    route: str = ""  # the transcript of the route taken ("" when there was no walk)
+    walk: Walk | None = None
+
+    @property
+    def passed(self) -> bool:
+        return self.status == PASSED
+
+
+@dataclass(frozen=True)
+class FileRun:
+    """One scenario file: its flow (as region.flow), its scenarios, and problems of the file itself."""
+
+    path: str
+    flow: str
+    scenarios: tuple[ScenarioResult, ...]
+    diagnostics: tuple[Diagnostic, ...] = ()
+
+
+@dataclass(frozen=True)
+class TestRun:
+    __test__ = False  # not a pytest test class, whatever its name
+
+    files: tuple[FileRun, ...]
+    coverage: tuple[FlowCoverage, ...]
+    problems: tuple[Diagnostic, ...]  # paths, flows with errors, coverage below the minimum
+    min_coverage: float | None = None
+
+    @property
+    def scenarios(self) -> list[ScenarioResult]:
+        return [s for f in self.files for s in f.scenarios]
+
+    def count(self, status: str) -> int:
+        return sum(1 for s in self.scenarios if s.status == status)
+
+    @property
+    def diagnostics(self) -> list[Diagnostic]:
+        """Every diagnostic once (a citizen file shared by scenarios reports its problems once)."""
+        out = list(self.problems)
+        for f in self.files:
+            out.extend(f.diagnostics)
+            for s in f.scenarios:
+                out.extend(s.diagnostics)
+        seen: set[int] = set()
+        return [d for d in out if not (id(d) in seen or seen.add(id(d)))]
+
+    @property
+    def ok(self) -> bool:
+        """Every scenario passed, nothing is broken, coverage is at least the minimum."""
+        return all(s.passed for s in self.scenarios) and not has_errors(self.diagnostics)
+
+
+def run_scenarios(paths: list[Path], *, min_coverage: float | None = None) -> TestRun:
+    """Run every scenario under `paths` (scenario files, or folders searched for `scenarios/` folders).
+
+    `min_coverage` (0–100): every flow with scenarios must reach it, else FF610 fails the run.
+    """
+    if min_coverage is not None and not 0 <= min_coverage <= 100:
+        raise ValueError("min_coverage is a percentage from 0 to 100")
+    found, problems = discover(paths)
+    runner = _Runner()
+    files = tuple(runner.file(Path(display)) for _, display in found)
+    coverage = tuple(runner.coverage())
+    problems = list(problems) + runner.flow_problems() + below_minimum(coverage, min_coverage)
+    return TestRun(files, coverage, tuple(problems), min_coverage)
+
+
+class _Runner:
+    """State of one run: flows compiled once, citizen files read once, walks kept for coverage."""
+
+    def __init__(self):
+        self.flows: dict[Path, tuple] = {}  # resolved flow path -> (program | None, diagnostics, region.flow, shown)
+        self.citizens: dict[str, tuple] = {}
+        self.answer_files: dict[str, tuple] = {}
+        self.walks: dict[Path, list[Walk]] = {}
+
+    def file(self, path: Path) -> FileRun:
+        sfile, diags = read_scenario_file(path)
+        if sfile is None:
+            return FileRun(str(path), "", (), tuple(diags))
+        program, name, missing = self.flow(sfile)
+        if program is None:
+            reason = f"the flow '{sfile.flow}' was not found" if missing else f"the flow {name} has errors"
+            results = tuple(_error(spec, sfile, reason, spec.problems) for spec in sfile.scenarios)
+            return FileRun(sfile.display, name, results, tuple(diags) + tuple(missing))
+        results = tuple(self.scenario(program, sfile, spec) for spec in sfile.scenarios)
+        self.walks.setdefault(sfile.flow_path.resolve(), []).extend(r.walk for r in results if r.walk is not None)
+        return FileRun(sfile.display, name, results, tuple(diags))
+
+    def flow(self, sfile: ScenarioFile):
+        """(program | None, region.flow, FF612 diagnostics when the flow file does not exist)."""
+        if not sfile.flow_path.is_file():
+            return None, sfile.flow, [_not_found(sfile)]
+        key = sfile.flow_path.resolve()
+        if key not in self.flows:
+            from formflow.api import load_program, region_of
+
+            shown = str(sfile.flow_path)
+            program, diags = load_program(sfile.flow_path, shown)
+            self.flows[key] = (program, diags, f"{region_of(sfile.flow_path)}.{sfile.flow}", shown)
+        program, _, name, _ = self.flows[key]
+        return program, name, []
+
+    def flow_problems(self) -> list[Diagnostic]:
+        """The errors of flows that did not compile, once per flow however many files name it."""
+        return [d for program, diags, _, _ in self.flows.values() if program is None for d in diags if d.is_error]
+
+    def citizen(self, sfile: ScenarioFile, spec: ScenarioSpec):
+        if spec.citizen is not None:
+            from formflow.inputs.citizen import load_citizen
+
+            return load_citizen(spec.citizen, sfile.source)
+        key = str(spec.citizen_file)
+        if key not in self.citizens:
+            from formflow.inputs.citizen import load_citizen_file
+
+            self.citizens[key] = load_citizen_file(spec.citizen_file)
+        return self.citizens[key]
+
+    def scenario(self, program, sfile: ScenarioFile, spec: ScenarioSpec) -> ScenarioResult:
+        """Every problem of the scenario at once (shape, citizen, expectations), else the walk."""
+        start = time.perf_counter()
+        citizen, citizen_problems = (None, []) if spec.citizen is None and spec.citizen_file is None \
+            else self.citizen(sfile, spec)
+        expect, expect_problems = (None, []) if spec.expect is None \
+            else read_expectation(program, spec.expect, sfile.source)
+        problems = tuple(spec.problems) + tuple(citizen_problems) + tuple(expect_problems)
+        if problems:
+            why = ("the scenario is not well formed" if spec.problems else
+                   "its citizen is not valid" if citizen_problems else "an expectation cannot be checked")
+            return _error(spec, sfile, why, problems, start)
+        source, answers, problems = self.answers(sfile, spec)
+        if answers is None:
+            return _error(spec, sfile, "its answers file cannot be read", problems, start)
+        return _walked(program, sfile, spec, citizen.facts(), expect, (source, answers), start)
+
+    def answers(self, sfile: ScenarioFile, spec: ScenarioSpec):
+        """(source, answers node, problems): inline, or from the answers file (read once)."""
+        if spec.answers_file is None:
+            return sfile.source, spec.answers, []
+        key = str(spec.answers_file)
+        if key not in self.answer_files:
+            from formflow.inputs.yamlnode import load
+
+            self.answer_files[key] = load(spec.answers_file)
+        return self.answer_files[key]
+
+    def coverage(self) -> list[FlowCoverage]:
+        out = []
+        for key, (program, _, name, shown) in sorted(self.flows.items(), key=lambda item: item[1][2]):
+            if program is not None:
+                out.append(flow_coverage(program, self.walks.get(key, []), name, shown))
+        return out
+
+
+def _walked(program, sfile: ScenarioFile, spec: ScenarioSpec, facts, expect, answers, start: float) -> ScenarioResult:
+    from formflow.simulate.scripted import run_scripted
+    from formflow.simulate.transcript import describe_facts, render_text
+
+    source, node = answers
+    scripted = run_scripted(program, facts, node, source)
+    walk, diags = scripted.walk, tuple(_placed(d, spec, sfile) for d in scripted.diagnostics)
+    route = render_text(program, walk, facts) if walk is not None else ""
+    common = dict(citizen=describe_facts(facts), route=route, walk=walk)
+    line = sfile.source.line_col(spec.name_span.start)[0]
+    if has_errors(diags):
+        first = next(d for d in diags if d.is_error)
+        return ScenarioResult(spec.name, line, FAILED, f"the answers do not fit the route: {first.message}",
+                              time.perf_counter() - start, (), diags, **common)
+    mismatches = compare(program, expect, walk)
+    if not mismatches:
+        return ScenarioResult(spec.name, line, PASSED, "", time.perf_counter() - start, (), diags, **common)
+    failed = _failed(spec, sfile, mismatches)
+    return ScenarioResult(spec.name, line, FAILED, failed.message.split(": ", 1)[1], time.perf_counter() - start,
+                          mismatches, diags + (failed,), **common)
+
+
+def _placed(d: Diagnostic, spec: ScenarioSpec, sfile: ScenarioFile) -> Diagnostic:
+    """A walk problem without a place (a missing answer, a fault) points at its scenario's name."""
+    if d.primary is not None or d.source is not sfile.source:
+        return d
+    return dataclasses.replace(d, primary=Label(spec.name_span, "in this scenario"))
+
+
+def _failed(spec: ScenarioSpec, sfile: ScenarioFile, mismatches) -> Diagnostic:
+    first = mismatches[0].line() + (f" (and {len(mismatches) - 1} more)" if len(mismatches) > 1 else "")
+    return make("FF608", f"scenario '{spec.name}' failed: {first}", sfile.source, spec.name_span, "this scenario",
+                notes=tuple(m.line() for m in mismatches),
+                help="`formflow test` shows the route taken; fix the flow, or update the scenario's expect")
+
+
+def _error(spec: ScenarioSpec, sfile: ScenarioFile, reason: str, diags, start: float | None = None) -> ScenarioResult:
+    seconds = time.perf_counter() - start if start is not None else 0.0
+    line = sfile.source.line_col(spec.name_span.start)[0]
+    return ScenarioResult(spec.name, line, ERROR, reason, seconds, (), tuple(diags))
+
+
+def _not_found(sfile: ScenarioFile) -> Diagnostic:
+    folder = sfile.flow_path.parent
+    flows = sorted(p.stem for p in folder.glob("*.flow")) if folder.is_dir() else []
+    near = difflib.get_close_matches(sfile.flow, flows, n=1)
+    hint = (f"did you mean '{near[0]}'?" if near else
+            f"the flows here are: {', '.join(flows)}" if flows else f"there is no flow file in {folder}")
+    return make("FF612", f"there is no flow '{sfile.flow}' ({sfile.flow_path} does not exist)", sfile.source,
+                sfile.flow_span, "no such flow", help=hint)
