@@ -7,7 +7,6 @@ Each command calls the API, formats its result object and sets the exit code:
 
 from __future__ import annotations
 
-import os
 import sys
 from enum import Enum
 from pathlib import Path
@@ -16,6 +15,10 @@ from typing import List, Optional
 import typer
 
 from formflow import __version__
+from formflow.console import MAX_SHOWN_PER_FILE, STATE, Color, Format  # noqa: F401 (MAX_SHOWN_PER_FILE: tests)
+from formflow.console import exit_code as _exit_code
+from formflow.console import guard as _guard
+from formflow.console import report as _report
 
 app = typer.Typer(
     name="formflow",
@@ -25,22 +28,6 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-
-
-class Format(str, Enum):
-    text = "text"
-    json = "json"
-    github = "github"
-
-
-class Color(str, Enum):
-    auto = "auto"
-    always = "always"
-    never = "never"
-
-
-_state = {"debug": False, "color": Color.auto}
-MAX_SHOWN_PER_FILE = 50  # text output; json and github formats list every diagnostic
 
 
 def _version(value: bool):
@@ -56,69 +43,8 @@ def main(
     color: Color = typer.Option(Color.auto, "--color", help="Colour in text output: auto (on a terminal), always, never."),
 ):
     """formflow: citizen e-service flows as source code."""
-    _state["debug"] = debug
-    _state["color"] = color
-
-
-def _use_color() -> bool:
-    if _state["color"] is Color.always:
-        return True
-    if _state["color"] is Color.never or os.environ.get("NO_COLOR"):
-        return False
-    return sys.stdout.isatty()
-
-
-def _report(diagnostics, fmt: Format, files: int, extra: dict | None = None) -> None:
-    from formflow.diagnostics import render
-
-    diagnostics = list(diagnostics)
-    if fmt is Format.json:
-        typer.echo(render.render_json(diagnostics, extra))
-        return
-    if fmt is Format.github:
-        for d in diagnostics:
-            typer.echo(render.render_github(d))
-        return
-    color = _use_color()
-    shown: dict[str, int] = {}
-    for d in diagnostics:
-        name = d.source.name if d.source else ""
-        shown[name] = shown.get(name, 0) + 1
-        if shown[name] <= MAX_SHOWN_PER_FILE:
-            typer.echo(render.render_text(d, color) + "\n", color=color)
-    for name, count in shown.items():
-        if count > MAX_SHOWN_PER_FILE:
-            typer.echo(f"... and {count - MAX_SHOWN_PER_FILE} more in {name or 'the run'} "
-                       "(--format json lists them all)\n")
-    errors = sum(1 for d in diagnostics if d.is_error)
-    typer.echo(render.summary_line(errors, len(diagnostics) - errors, files))
-
-
-def _exit_code(diagnostics, strict: bool) -> int:
-    diagnostics = list(diagnostics)
-    if any(d.is_error for d in diagnostics):
-        return 1
-    return 1 if strict and diagnostics else 0
-
-
-def _guard(fn):
-    """Turn an unexpected exception into FF905 with a one-line message (a traceback with --debug)."""
-    import functools
-
-    @functools.wraps(fn)
-    def wrapper(*args, **kwargs):
-        try:
-            return fn(*args, **kwargs)
-        except (typer.Exit, typer.Abort, SystemExit, KeyboardInterrupt):
-            raise
-        except Exception as exc:  # a bug in formflow, not in the user's input
-            if _state["debug"]:
-                raise
-            typer.echo(f"error[FF905]: formflow failed unexpectedly ({type(exc).__name__}); "
-                       "run again with --debug for the traceback, and report it", err=True)
-            raise typer.Exit(1)
-
-    return wrapper
+    STATE["debug"] = debug
+    STATE["color"] = color
 
 
 PATHS = typer.Argument(None, help="Flow files or folders (searched recursively for *.flow).", show_default=False)
@@ -170,15 +96,42 @@ def build(
     from formflow import api
 
     result = api.compile_paths([path], out)
-    diagnostics = result.diagnostics
+    scenarios = api.build_scenarios(path)
+    pdfs = api.render_pdfs(api.scenario_pdf_jobs(scenarios, out)) if scenarios is not None else api.PdfRun()
+    diagnostics = (result.diagnostics + api.check_regions(path) + (list(scenarios.diagnostics) if scenarios else [])
+                   + list(pdfs.diagnostics))
+    failed = scenarios is not None and not scenarios.ok
     if format is not Format.text:
-        _report(diagnostics, format, len(result.files), {"written": [str(p) for p in result.written]})
-        raise typer.Exit(_exit_code(diagnostics, strict))
+        extra = {"written": [str(p) for p in result.written + pdfs.written]}
+        if scenarios is not None:
+            from formflow.simulate.report import to_json_data
+
+            extra["scenarios"] = to_json_data(scenarios)
+        _report(diagnostics, format, len(result.files), extra)
+        raise typer.Exit(1 if failed else _exit_code(diagnostics, strict))
     _report(diagnostics, format, len(result.files))
     typer.echo("")
     typer.echo(_build_table(result))
+    if scenarios is not None:
+        typer.echo("\n" + _scenario_section(scenarios))
+    if pdfs.written:
+        typer.echo(f"\nsample PDFs: {len(pdfs.written)} from the scenarios in {pdfs.seconds:.1f} s "
+                   f"(e.g. {pdfs.written[0]})")
     typer.echo(f"\nartifacts in {out}/")
-    raise typer.Exit(_exit_code(diagnostics, strict))
+    raise typer.Exit(1 if failed else _exit_code(diagnostics, strict))
+
+
+def _scenario_section(run) -> str:
+    """The scenario part of `build`: failures in full, then coverage and the summary line."""
+    from formflow.simulate.coverage import render_table
+    from formflow.simulate.report import failure_text, summary
+
+    lines = ["scenarios:"]
+    for s in run.scenarios:
+        if not s.passed:
+            lines.append(failure_text(s).rstrip("\n"))
+    lines += [render_table(run.coverage).rstrip("\n"), summary(run)]
+    return "\n".join(lines)
 
 
 def _build_table(result) -> str:
@@ -267,6 +220,132 @@ def _scripted(program, facts, answers: Path, lang: str, format: OutFormat, stric
     return _exit_code(diagnostics, strict)
 
 
+@app.command()
+@_guard
+def pdf(
+    flow: Path = typer.Argument(..., help="A .flow file (compiled first) or a compiled .form.json with a `pdf` block."),
+    citizen: Optional[Path] = typer.Option(None, "--citizen", "-c", help="Citizen file (YAML/JSON)."),
+    answers: Optional[List[Path]] = typer.Option(None, "--answers", "-a", help="Answers file; repeat it for a batch."),
+    scenarios: Optional[Path] = typer.Option(None, "--scenarios", help="Render the PDF of every passing scenario under this path."),
+    out: Optional[Path] = typer.Option(None, "--out", "-o", help="The PDF to write (one answers file)."),
+    out_dir: Optional[Path] = typer.Option(None, "--out-dir", help="Folder for a batch of PDFs."),
+    jobs: Optional[int] = typer.Option(None, "--jobs", "-j", min=1, help="Processes for a batch (default: all cores)."),
+    lang: Optional[str] = typer.Option(None, "--lang", "-l", help="Language of the PDF's texts (default: the flow's first)."),
+):
+    """Render the clinician's PDF of a flow from answers, or of every scenario (in parallel)."""
+    from formflow import api
+
+    if scenarios is not None:
+        if out_dir is None or answers:
+            _usage("with --scenarios give --out-dir (and no --answers)")
+        from formflow.simulate.testrun import run_scenarios
+
+        run = run_scenarios([scenarios])
+        work, problems = api.scenario_pdf_jobs(run, out_dir), []
+    else:
+        if citizen is None or not answers:
+            _usage("give --citizen and --answers (or --scenarios)")
+        single = len(answers) == 1 and out is not None
+        if not single and out_dir is None:
+            _usage("give --out FILE.pdf for one answers file, or --out-dir for several")
+        work, problems = api.pdf_jobs_for_answers(flow, citizen, answers, out if single else out_dir, single=single,
+                                                  lang=lang)
+    result = api.render_pdfs(work, jobs, progress=_progress_bar(len(work)))
+    diagnostics = list(problems) + list(result.diagnostics)
+    if diagnostics:
+        _report(diagnostics, Format.text, 1)
+    for path in result.written:
+        typer.echo(f"wrote {path}")
+    if result.written:
+        typer.echo(f"{len(result.written)} PDF{'s' if len(result.written) != 1 else ''} in {result.seconds:.1f} s")
+    raise typer.Exit(1 if any(d.is_error for d in diagnostics) or not result.written else 0)
+
+
+def _usage(message: str):
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(2)
+
+
+def _progress_bar(total: int):
+    """A progress bar on a terminal for batches; nothing otherwise (CI logs stay readable)."""
+    if total < 2 or not sys.stderr.isatty():
+        return None
+    bar = typer.progressbar(length=total, label="rendering PDFs", file=sys.stderr)
+    bar.__enter__()
+
+    def progress(done: int, of: int, result) -> None:
+        bar.update(1)
+        if done == of:
+            bar.__exit__(None, None, None)
+    return progress
+
+
+@app.command()
+@_guard
+def explore(
+    flow: Path = typer.Argument(..., help="A .flow file (compiled first) or a compiled .form.json."),
+    n: int = typer.Option(1000, "-n", "--walks", min=1, max=10_000_000, help="How many random walk-throughs."),
+    seed: int = typer.Option(1, "--seed", "-s", help="The same seed gives the same walks."),
+    region: Optional[str] = typer.Option(None, "--region", help="County code most random citizens live in (default: the flow's region)."),
+    out: Optional[Path] = typer.Option(None, "--out", "-o", help="Write a citizen and an answers file that replay each problem."),
+    format: OutFormat = typer.Option(OutFormat.text, "--format", "-f", help="text for people, json for tools."),
+):
+    """Walk random citizens with random answers (aimed at the flow's limits) and report what breaks."""
+    from formflow import api
+    from formflow.simulate.explore import explore as run_explore
+
+    program, diagnostics = api.load_program(flow)
+    if program is None:
+        _report(diagnostics, Format(format.value), 1)
+        raise typer.Exit(1)
+    from formflow.fsio import FileProblem
+
+    if region is not None and not (len(region) == 2 and region.isdigit()):
+        _usage("--region is a two-digit county code, such as 13")
+    try:
+        result = run_explore(program, n, seed, region=region or api.region_code_of(flow), out_dir=out)
+    except ValueError as exc:
+        _usage(str(exc))
+    except FileProblem as exc:
+        _report([_unwritable(out, exc)], Format(format.value), 1)
+        raise typer.Exit(1)
+    if format is OutFormat.json:
+        typer.echo(_exploration_json(result))
+    else:
+        typer.echo(_exploration_text(result))
+    raise typer.Exit(0 if result.ok else 1)
+
+
+def _exploration_text(result) -> str:
+    lines = [f"{result.walks} walks of {result.flow_id} with seed {result.seed} in {result.seconds:.2f} s "
+             f"({result.walks_per_second:,.0f} walks/s)", "", "outcomes:"]
+    width = max((len(o) for o in result.outcomes), default=0)
+    for outcome, count in result.outcomes.items():
+        share = 100 * count / result.walks
+        lines.append(f"  {outcome.ljust(width)}  {count:>7}  {share:5.1f}%")
+    if result.unreached:
+        lines.append(f"\nnever reached: {', '.join(result.unreached)}")
+    if not result.problems:
+        lines.append("\nno runtime error, dead end or unfinished walk")
+    for p in result.problems:
+        lines.append(f"\n{p.kind} at {p.place} in {p.count} walk{'s' if p.count != 1 else ''} (first: walk #{p.walk + 1})")
+        lines.append(f"  {p.message}")
+        if p.files:
+            lines.append(f"  replay: formflow simulate FLOW --citizen {p.files[0]} --answers {p.files[1]}")
+    return "\n".join(lines)
+
+
+def _exploration_json(result) -> str:
+    import json
+
+    return json.dumps({
+        "flow": result.flow_id, "walks": result.walks, "seed": result.seed, "seconds": round(result.seconds, 3),
+        "outcomes": result.outcomes, "unreached": list(result.unreached),
+        "problems": [{"kind": p.kind, "place": p.place, "message": p.message, "count": p.count, "walk": p.walk,
+                      "replays": p.replays, "files": [str(f) for f in p.files]} for p in result.problems],
+    }, ensure_ascii=False, indent=2)
+
+
 @app.command("test")
 @_guard
 def test_(
@@ -336,6 +415,16 @@ def _explanation(info) -> str:
     if info.bad:
         parts += ["", "Bad:", textwrap.indent(info.bad.rstrip(), "    "), "", "Good:", textwrap.indent(info.good.rstrip(), "    ")]
     return "\n".join(parts)
+
+
+def _mount_region_commands() -> None:
+    """`formflow region check|show|add-clinic`: the region configuration (formflow/region)."""
+    from formflow.region.command import region_app
+
+    app.add_typer(region_app, name="region")
+
+
+_mount_region_commands()
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -96,7 +96,7 @@ def gc_paused():
             gc.enable()
 
 
-def _check_source(display: str, raw: bytes, path: Path | None, start: float) -> FileResult:
+def _check_source(display: str, raw: bytes, path: Path | None, start: float, analyse: bool = True) -> FileResult:
     from formflow.check import check_flow
     from formflow.ir.lower import lower
     from formflow.syntax.parse import parse_bytes
@@ -108,6 +108,12 @@ def _check_source(display: str, raw: bytes, path: Path | None, start: float) -> 
     checked = check_flow(parsed.source, parsed.flow)
     flow = lower(checked.context) if checked.ok else None
     diagnostics = parsed.diagnostics + checked.diagnostics
+    if flow is not None and analyse:
+        from formflow.analysis import analyse as analyse_flow
+
+        diagnostics += analyse_flow(flow, parsed.source, home_region=region_code_of(path)).diagnostics
+        if has_errors(diagnostics):
+            flow = None
     return FileResult(path, display, flow, diagnostics, parsed.source.line_col, time.perf_counter() - start)
 
 
@@ -297,3 +303,124 @@ def simulate_file(program, facts, answers_path: Path):
     if node is None:
         return Scripted(None, tuple(problems))
     return run_scripted(program, facts, node, source)
+
+
+def build_scenarios(path: Path):
+    """The scenario run of `formflow build`: None when the path holds no scenario files."""
+    from formflow.simulate.scenarios import discover
+    from formflow.simulate.testrun import run_scenarios
+
+    found, _ = discover([path])
+    return run_scenarios([path]) if found else None
+
+
+@dataclass(frozen=True)
+class PdfRun:
+    """PDFs made from walks: the files written and every problem (nothing half-written)."""
+
+    written: tuple[Path, ...] = ()
+    diagnostics: tuple[Diagnostic, ...] = ()
+    seconds: float = 0.0
+
+
+def pdf_jobs_for_answers(flow: Path, citizen_path: Path, answers: list[Path], out: Path, *, single: bool,
+                         lang: str | None = None):
+    """(jobs, diagnostics): one (document, path) per answers file and pdf of the flow.
+
+    With `single`, `out` is the file to write (one answers file, a flow with one pdf); otherwise
+    `out` is a folder and files are named after the answers file and the pdf id — never after
+    anything the citizen wrote.
+    """
+    from formflow.inputs.citizen import load_citizen_file
+    from formflow.simulate.pdfdoc import pdf_documents
+    from formflow.simulate.values import RuntimeFault
+
+    program, problems = load_program(flow)
+    citizen, citizen_problems = load_citizen_file(citizen_path) if program else (None, [])
+    problems = list(problems) + list(citizen_problems)
+    if program is None or citizen is None:
+        return [], problems
+    if not program.doc.get("pdfs"):
+        return [], problems + [make("FF418", f"the flow '{program.flow_id}' declares no pdf", None, None,
+                                    help="add a `pdf` block to the flow (see the reference, section on PDFs)")]
+    jobs = []
+    for answers_path in answers:
+        result = simulate_file(program, citizen.facts(), answers_path)
+        problems += result.diagnostics
+        if not result.ok:
+            continue
+        try:
+            docs = pdf_documents(program, result.walk, citizen, lang)
+        except RuntimeFault as exc:
+            problems.append(make("FF605", f"the pdf of {answers_path} could not be made: {exc}", None, None))
+            continue
+        for pdf_id, doc in docs:
+            target = out if single else out / f"{answers_path.stem}-{pdf_id}.pdf"
+            jobs.append((doc, target))
+    return jobs, problems
+
+
+def scenario_pdf_jobs(run, out_dir: Path) -> list:
+    """(document, path) for every passing scenario of a flow with pdfs: the clinicians' preview.
+
+    Files are `OUT/<region>/pdf/<flow>/<NN>-<scenario>.pdf`, numbered in scenario order and named
+    from the scenario's name (the author's words, made ASCII), never from citizen data.
+    """
+    import re
+    import unicodedata
+
+    from formflow.simulate.pdfdoc import pdf_documents
+    from formflow.simulate.values import RuntimeFault
+
+    jobs, numbers = [], {}
+    for file in run.files:
+        program = file.program
+        if program is None or not program.doc.get("pdfs"):
+            continue
+        region, flow = file.flow.split(".", 1)
+        for scenario in file.scenarios:
+            if not scenario.passed or scenario.walk is None or scenario.person is None:
+                continue
+            try:
+                docs = pdf_documents(program, scenario.walk, scenario.person)
+            except RuntimeFault:
+                continue
+            n = numbers[file.flow] = numbers.get(file.flow, 0) + 1
+            ascii_name = unicodedata.normalize("NFKD", scenario.name).encode("ascii", "ignore").decode()
+            slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")[:60] or "scenario"
+            for pdf_id, doc in docs:
+                suffix = f"-{pdf_id}" if len(docs) > 1 else ""
+                jobs.append((doc, out_dir / region / "pdf" / flow / f"{n:02d}-{slug}{suffix}.pdf"))
+    return jobs
+
+
+def render_pdfs(jobs, workers: int | None = None, progress=None) -> PdfRun:
+    """Render (document, path) jobs on all cores; each file is written atomically or not at all."""
+    if not jobs:
+        return PdfRun()
+    from formflow.pdf.batch import render_batch
+
+    start = time.perf_counter()
+    results = render_batch(jobs, workers, progress=progress)
+    written = tuple(r.path for r in results if r.ok)
+    problems = tuple(d for r in results for d in r.diagnostics)
+    return PdfRun(written, problems, time.perf_counter() - start)
+
+
+def region_code_of(path: Path) -> str | None:
+    """The county code of the region a flow belongs to ("13"), from the region.yaml above it."""
+    from formflow.region.load import load_region_file
+
+    for parent in path.resolve().parents:
+        if (parent / "region.yaml").is_file():
+            loaded = load_region_file(parent)
+            return loaded.region.code if loaded.region is not None else None
+    return None
+
+
+def check_regions(path: Path) -> list[Diagnostic]:
+    """The problems of every region.yaml under `path` (or above it, for a flow file)."""
+    from formflow.region.load import load_region_file
+
+    found = sorted(path.rglob("region.yaml")) if path.is_dir() else []
+    return [d for config in found for d in load_region_file(config).diagnostics]

@@ -52,6 +52,21 @@ def test_wheel_contents(wheel):
     assert "formflow = formflow.__main__:main" in zipfile.ZipFile(wheel).read(entry_points).decode()
 
 
+def _see_our_dependencies(py: Path) -> None:
+    """Let the new venv import formflow's dependencies from the environment running the tests.
+
+    `system_site_packages` reaches only the base interpreter's site-packages; when the tests run in
+    a venv (as README's test command does), typer, lark and the rest live in that venv instead. A
+    .pth file adds its site-packages *after* the new venv's own, so formflow itself still comes
+    from the installed wheel, which is what this test is about.
+    """
+    import sysconfig
+
+    ours = sysconfig.get_paths()["purelib"]
+    theirs = _run([py, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"], cwd=py.parent)
+    Path(theirs.stdout.strip(), "_formflow_test_deps.pth").write_text(ours + "\n", encoding="utf-8")
+
+
 def test_installed_wheel_checks_and_compiles(wheel, tmp_path):
     env_dir = tmp_path / "venv"
     venv.EnvBuilder(system_site_packages=True, with_pip=False).create(env_dir)
@@ -61,6 +76,7 @@ def test_installed_wheel_checks_and_compiles(wheel, tmp_path):
         proc = _run([sys.executable, "-m", "pip", "--python", py, "install", "--no-deps", "--no-index",
                      "--no-cache-dir", wheel], cwd=tmp_path)
     assert proc.returncode == 0, proc.stdout + proc.stderr
+    _see_our_dependencies(py)  # after the install, or pip would find the outer formflow "already satisfied"
 
     work = tmp_path / "elsewhere"
     work.mkdir()

@@ -12,6 +12,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from formflow.check import types as T
+from formflow.check.assertions import assert_conditions
 from formflow.check.symbols import Symbol, Symbols
 from formflow.source import Span
 from formflow.syntax import ast
@@ -287,4 +288,29 @@ def analyse(flow: ast.Flow, symbols: Symbols) -> Semantics:
     walker = _Walker(flow, symbols)
     _, completes = walker.block(flow.body)
     walker.sem.can_fall_through = completes
+    for pdf in flow.pdfs:
+        pdf_conditions(walker, pdf)
+    for assertion in flow.asserts:
+        assert_conditions(walker, assertion)
     return walker.sem
+
+
+def pdf_conditions(walker: _Walker, pdf: ast.PdfDecl) -> None:
+    """Type the conditions of a pdf block, as read when the flow has ended.
+
+    A row is printed only when its question was asked (or its value computed), so its `red when`
+    may read that row's own answer freely; any other answer may be missing on some route and
+    needs `answered(...)`, exactly as in the routing. A `valid ... when` reads facts, or answers
+    behind `answered(...)`.
+    """
+    walker.seen.update(walker.symbols.by_id)
+    for row in pdf.rows:
+        walker.sem.used.add(row.ref.name)  # a value printed in a pdf is used
+        if row.red_when is not None:
+            walker.avail = {row.ref.name}
+            walker.sem.conditions.append((row.red_when, walker.expr(row.red_when)))
+    for item in pdf.items:
+        if item.key == "valid" and item.value[2] is not None:
+            walker.avail = set()
+            walker.sem.conditions.append((item.value[2], walker.expr(item.value[2])))
+    walker.avail = set()

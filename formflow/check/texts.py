@@ -24,6 +24,11 @@ def iter_texts(flow: ast.Flow) -> Iterator[tuple[ast.Text, str]]:
                 yield from _attr_texts(option.attrs, f"option '{option.code.name}'")
         elif isinstance(stmt, ast.Page):
             yield stmt.title, f"the title of page '{stmt.id.name}'"
+    for pdf in flow.pdfs:
+        yield pdf.title, f"the title of pdf '{pdf.id.name}'"
+        for row in pdf.rows:
+            if row.label is not None:
+                yield row.label, f"the label of row '{row.ref.name}' in pdf '{pdf.id.name}'"
 
 
 def _attr_texts(attrs, owner: str):

@@ -2,7 +2,7 @@
 
 Codes are stable: `FF` + three digits, grouped by stage (0xx source text, 1xx syntax, 2xx names,
 3xx types, 4xx structure and content, 5xx input files, 6xx simulation and scenarios,
-7xx booking and gates, 9xx files and internal). A code is never reused for a
+7xx booking and gates, 8xx analysis and proofs, 9xx files and internal). A code is never reused for a
 different meaning. `formflow explain CODE` prints the entry; `dsl/ERRORS.md` is generated from it.
 
 The bad and good examples are executable: the test suite checks that every bad example produces
@@ -288,6 +288,30 @@ _ENTRIES = [
              "A condition that reads it is therefore always true (or, with `not`/`is no`, always false).",
              'question terms_ok: acknowledge "Jag godkänner villkoren."\nif terms_ok is no { end done }',
              'question terms_ok: acknowledge "Jag godkänner villkoren."'),
+    CodeInfo("FF417", "unknown-pdf-template", E, "A pdf names a template that is not installed.",
+             "`template` names a folder in formflow's templates (templates/<name>/ with its HTML and CSS). "
+             "The message lists the installed templates.",
+             'question fever: yes_no "Har du feber?"\npdf summary "Sammanfattning" {\n  template health_declartion\n  row fever\n  valid 12 months\n}',
+             'question fever: yes_no "Har du feber?"\npdf summary "Sammanfattning" {\n  template health_declaration\n  row fever\n  valid 12 months\n}'),
+    CodeInfo("FF418", "pdf-declaration-invalid", E, "A pdf block has a row or setting that cannot print correctly.",
+             "Every row names a question with an answer or a derived value (with a `label`), once; a "
+             "follow-up (`under`) names a row listed above it; `comment` names a text question; "
+             "`template`, `include` and `comment` appear once; `include` is `all` or `flagged`; a validity "
+             "is whole months or years, and exactly one `valid` has no `when`: it applies when no `when` "
+             "holds, so that every declaration gets a validity.",
+             'question bleeding: yes_no "Blöder du lätt?"\nquestion trombyl: yes_no "Tar du Trombyl?"\n'
+             'pdf summary "Sammanfattning" {\n  row trombyl under bleeding\n  row bleeding\n  valid 12 months\n}',
+             'question bleeding: yes_no "Blöder du lätt?"\nquestion trombyl: yes_no "Tar du Trombyl?"\n'
+             'pdf summary "Sammanfattning" {\n  row bleeding\n  row trombyl under bleeding\n  valid 12 months\n}'),
+    CodeInfo("FF419", "colour-rule-constant", W, "A row's colour rule can never apply, or always applies.",
+             "`red when` is checked over every answer the question allows (its options, or its min and max "
+             "and the limits the condition compares with). A rule that never holds prints every answer "
+             "green, so the red flag the author meant never reaches the clinician; one that always holds "
+             "flags every answer. Conditions that read other values are checked by the analyser.",
+             'question temp: decimal "Temperatur" unit "°C" min 35 max 43 decimals 1\n'
+             'pdf summary "Sammanfattning" {\n  row temp red when temp > 50\n  valid 12 months\n}',
+             'question temp: decimal "Temperatur" unit "°C" min 35 max 43 decimals 1\n'
+             'pdf summary "Sammanfattning" {\n  row temp red when temp >= 38\n  valid 12 months\n}'),
     # ------------------------------------------------------------------ 5xx input files (YAML/JSON)
     CodeInfo("FF501", "input-encoding", E, "An input file is not UTF-8, or has a character YAML does not allow.",
              "Answer, citizen, scenario and region files are read as UTF-8 only (a byte-order mark at the "
@@ -430,6 +454,135 @@ _ENTRIES = [
              "Each scenario needs a name that is unique in its file (it names the test in reports and "
              "JUnit XML), exactly one of `citizen` (the facts inline) and `citizen_file` (a citizen file, "
              "relative to the scenario file), and a file needs at least one scenario."),
+    # ---- 7xx booking and gates
+    CodeInfo("FF701", "invalid-hsa-id", E, "An HSA-id in a region configuration is not valid.",
+             "An HSA-id names a care unit in the national directory (Katalogtjänst HSA) and is where a "
+             "booking is sent. It is `SE`, the directory owner's 10-digit organisation number without a "
+             "hyphen (its last digit a Luhn check digit: Region Halland is 2321000115), a hyphen and a "
+             "suffix of letters A–Z, a–z and digits — `SE2321000115-E10001` — at most 31 characters in "
+             "all. å, ä, ö, @, spaces and other signs are not allowed. The older form with the century "
+             "prefix 16 (`SE162321000255-O16560`) is accepted too."),
+    CodeInfo("FF702", "invalid-snomed-id", E, "A SNOMED CT code in a region configuration is not a valid concept id.",
+             "A standardised appointment type is found through its SNOMED CT concept id, so a mistyped "
+             "code hides the region's appointments from booking by need. A concept id has 6 to 18 digits "
+             "(no leading 0); its last digit is a Verhoeff check digit over the others, which catches "
+             "every single wrong digit and every swap of two neighbours; and its second and third last "
+             "digits (the partition) are 00 for the international release or 10 for an extension such as "
+             "Sweden's (namespace 1000052): \"Vaccination mot covid-19\" is 72791000052103. Ids whose "
+             "partition is 01/11 (descriptions) or 02/12 (relationships) are not concepts."),
+    CodeInfo("FF703", "unknown-region-reference", E, "A region configuration or slots file names something that is not defined.",
+             "A clinic's `booking_system` must be one of the region's `booking_systems`, each of its "
+             "`appointment_types` one of the region's appointment types, and a slot's `clinic` and "
+             "`appointment_type` must exist in the region. The hint suggests the nearest id."),
+    CodeInfo("FF704", "duplicate-region-entry", E, "Something that must be unique in a region is given twice.",
+             "Two clinics cannot share an HSA-id (each care unit has its own), an id is listed once in a "
+             "clinic's `appointment_types` and in `urgency_levels`, slot ids are unique in a slots file, "
+             "and `formflow region add-clinic` refuses an id or HSA-id the region already has. Ids of "
+             "clinics, booking systems, appointment types, terms and handoffs are keys of their mapping, so "
+             "a repeated id is FF507."),
+    CodeInfo("FF705", "invalid-region-id", E, "An id in a region configuration is not a valid id.",
+             "Ids of booking systems, clinics, appointment types, terms, handoffs and urgency levels are "
+             "lower-case ASCII: a letter a–z, then letters, digits 0–9 and `_`, at most 64 characters "
+             "(`covid_vaccination`, `vc_hyltebruk`). Flows name appointment types, terms, handoffs and "
+             "urgency levels, so an id may not be a keyword of the flow language (`yes`, `terms`, ...)."),
+    CodeInfo("FF706", "invalid-region-value", E, "A value in a region configuration is outside what it allows.",
+             "`earliest_booking` is `same_day` (a new booking may start later today, as in PMO) or "
+             "`next_day` (from the next calendar day, as in PASiS); `cancel_until_hours` and "
+             "`rebook_until_hours` are 0 to 720 hours; `horizon_days` is 1 to 730 days; an appointment "
+             "type's `duration_minutes` is 1 to 480; `bookable_until` may not be before `bookable_from`; "
+             "an urgency scale has at least two levels."),
+    CodeInfo("FF707", "invalid-region-text", E, "A text in a region configuration is missing, empty or in an unknown language.",
+             "Terms texts (villkorstexter), handoff labels and names are shown to citizens. A text with "
+             "translations is a mapping from an ISO 639 language code in lower case (`sv`, `en`, `ar`, "
+             "...) to the text; the Swedish text (`sv`) is required, because it is shown when a "
+             "translation is missing. No text may be empty."),
+    CodeInfo("FF708", "invalid-handoff", E, "A handoff (uthopp) in a region configuration has no usable target.",
+             "A handoff sends the citizen outside 1177: `kind: web` with an `https://` address as its "
+             "`target`, or `kind: phone` with a phone number (digits, spaces and hyphens, optionally a "
+             "leading +), such as 1177. Plain http addresses are refused: a citizen leaving a logged-in "
+             "service must not be sent over an unencrypted connection."),
+    CodeInfo("FF709", "invalid-slot", E, "A slot in a slots file cannot be offered as written.",
+             "Each slot names a clinic and an appointment type that the clinic offers, a `start` in "
+             "Swedish time, and either `end` or `duration_minutes` (not both; without either, the "
+             "appointment type's duration). The end must be after the start. A start or end that does not "
+             "exist in Swedish time, or that occurs twice, is FF513. Durations are real elapsed time, so a "
+             "slot across a change of summer time keeps its length."),
+    CodeInfo("FF710", "region-edit-refused", E, "formflow region add-clinic refused to change the file.",
+             "add-clinic writes region.yaml only when the file is valid before the edit, the new clinic "
+             "is valid (its id is new, its HSA-id valid and unused, its booking system and appointment "
+             "types exist), and the edit adds the clinic's lines without changing any other line, comment "
+             "or the order of keys. Otherwise nothing is written. Fix the problems reported, or, when the "
+             "file's layout cannot be kept (for example a `clinics` mapping written in flow style "
+             "`{...}`), add the clinic by hand."),
+    # ---- 8xx analysis and proofs
+    CodeInfo("FF801", "never-reached", W, "A statement can never be reached.",
+             "The analyser computes, for every statement, the condition under which a route reaches it, "
+             "and no citizen, day or answer set satisfies it here. An unreachable block is usually "
+             "reported at the condition that makes it so (FF803, FF804); this code is for the rest, such as "
+             "a question after a date question that has no valid answer on any day the route gets there. "
+             "The labels show the conditions that exclude every route.",
+             'if add_months(today, -1) < today - 30 days {\n  question since: date "Sedan när?" min today - 30 days max today - 1 month\n  question worse: yes_no "Har det blivit värre?"\n  if worse { end done }\n}',
+             'question since: date "Sedan när?" min today - 1 month max today\nquestion worse: yes_no "Har det blivit värre?"\nif worse { end done }'),
+    CodeInfo("FF802", "outcome-never-reached", W, "No complete route ends in this outcome.",
+             "Something names the outcome on a route that citizens do take, but on every such route a more "
+             "urgent outcome is triggered first, so this one never wins (the most urgent triggered outcome "
+             "and the `end` decide, see REFERENCE.md section 8). The labels show where it is named.",
+             'outcome visit_today: visit "Kontakta vårdcentralen i dag." urgency same_day\noutcome advice: self_care "Egenvård." urgency within_days\nquestion fever: yes_no "Har du feber?"\ntrigger visit_today\nif fever { end advice }',
+             'outcome visit_today: visit "Kontakta vårdcentralen i dag." urgency same_day\noutcome advice: self_care "Egenvård." urgency within_days\nquestion fever: yes_no "Har du feber?"\nif fever { trigger visit_today }\nquestion cough: yes_no "Hostar du?"\nif cough { end advice }'),
+    CodeInfo("FF803", "condition-always-true", W, "A condition is true on every route that tests it.",
+             "Given what is known where it is tested — the conditions of the enclosing blocks, the earlier "
+             "branches that failed, the `end`s that every other route took, the ranges of the answers and "
+             "the verified facts — the condition cannot be false. Its `else` and later branches never run, "
+             "or the test is not needed. The labels show the earlier conditions that decide it.",
+             'question age_years: integer "Ålder?" min 0 max 120\nif age_years < 65 { end done }\nif age_years >= 65 { end done }',
+             'question age_years: integer "Ålder?" min 0 max 120\nif age_years < 65 { end done }\nif age_years >= 90 { end done }'),
+    CodeInfo("FF804", "condition-always-false", W, "A condition is false on every route that tests it.",
+             "The condition contradicts itself (`age > 80 and age < 18`), or what is known where it is "
+             "tested: an earlier branch already took every route it could be true on, or an answer's range "
+             "or a verified fact rules it out. Its block never runs; the labels show why.",
+             'question age_years: integer "Ålder?" min 0 max 120\nif age_years > 80 and age_years < 18 { end done }',
+             'question age_years: integer "Ålder?" min 0 max 120\nif age_years > 80 or age_years < 18 { end done }'),
+    CodeInfo("FF805", "assert-violated", E, "An assert does not hold on some route.",
+             "An `assert` states a property of every complete route (REFERENCE.md, \"Properties: assert\"). "
+             "The analyser found a citizen and answers for which it fails, walked them through the compiled "
+             "form to make sure, and shows them in a note. `formflow prove` writes them as a scenario file "
+             "that `formflow test` runs.",
+             'outcome call_112: emergency "Ring 112."\nquestion chest_pain: yes_no "Har du ont i bröstet?"\nquestion breathless: yes_no "Är du andfådd?"\nif breathless { end call_112 }\nassert chest_pain_is_emergency: if chest_pain then outcome is call_112',
+             'outcome call_112: emergency "Ring 112."\nquestion chest_pain: yes_no "Har du ont i bröstet?"\nif chest_pain { end call_112 }\nquestion breathless: yes_no "Är du andfådd?"\nif breathless { end call_112 }\nassert chest_pain_is_emergency: if chest_pain then outcome is call_112'),
+    CodeInfo("FF806", "assert-vacuous", W, "An assert holds only because its `if` part is never true.",
+             "`assert name: if A then B` says nothing when no complete route satisfies A: it holds, but it "
+             "proves nothing. Usually A has a typo, a range the answers cannot reach, or names a question "
+             "that is never asked.",
+             'outcome call_112: emergency "Ring 112."\nquestion age_years: integer "Ålder?" min 0 max 120\nif age_years >= 100 { end call_112 }\nassert very_old: if age_years > 150 then outcome is call_112',
+             'outcome call_112: emergency "Ring 112."\nquestion age_years: integer "Ålder?" min 0 max 120\nif age_years >= 100 { end call_112 }\nassert very_old: if age_years >= 100 then outcome is call_112'),
+    CodeInfo("FF807", "analysis-undecided", W, "The analyser cannot decide a property.",
+             "The solver ran out of its fixed resource limit, almost always on non-linear arithmetic "
+             "(multiplying two answers, dividing by one) over answers without bounds. The analyser says "
+             "so rather than guess; the help names the operation. Bounding the answers (`min`, `max`) or "
+             "naming a part with `let` and testing it separately usually makes it decidable.",
+             'question a: integer "A?"\nquestion b: integer "B?"\nif a * a == 2 * b * b and b > 0 { end done }',
+             'question a: integer "A?"\nquestion b: integer "B?"\nif a == 2 * b and b > 0 { end done }'),
+    CodeInfo("FF808", "division-by-zero", W, "A division can divide by zero on some route.",
+             "The simulator and the real service stop with an error when a divisor is zero. The analyser "
+             "found answers that make it zero where the division is computed; the note shows them. Give "
+             "the answer a `min` above zero, or compute the value only behind a test.",
+             'question meals: integer "Hur många måltider äter du per dag?" min 0 max 10\nquestion snacks: integer "Hur många mellanmål?" min 0 max 10\nlet ratio = snacks / meals\nif ratio > 1 { end done }',
+             'question meals: integer "Hur många måltider äter du per dag?" min 1 max 10\nquestion snacks: integer "Hur många mellanmål?" min 0 max 10\nlet ratio = snacks / meals\nif ratio > 1 { end done }'),
+    CodeInfo("FF809", "misplaced-outcome", E, "`outcome` is read outside an assert, or not tested with `is` or `in`.",
+             "`outcome`, `outcome.kind` and `outcome.urgency` are the result of a complete route, so they "
+             "exist only in an assert, and are tested with `is`, `is not` or `in`: `outcome is call_112`, "
+             "`outcome.kind in [emergency, visit]`, `outcome.urgency is immediate`.",
+             'question fever: yes_no "Har du feber?"\nif outcome is done { end done }',
+             'question fever: yes_no "Har du feber?"\nif fever { end done }\nassert fever_ends_done: if fever then outcome is done'),
+    CodeInfo("FF810", "no-valid-answer", W, "On some days a question has no valid answer.",
+             "The question's `min` is after its `max` on some days — for example `min today - 30 days max "
+             "today - 1 month` on the 31st of a month. A citizen who reaches it then can never go on.",
+             'question since: date "Sedan när?" min today - 30 days max today - 1 month',
+             'question since: date "Sedan när?" min today - 1 month max today'),
+    CodeInfo("FF811", "analysis-unavailable", W, "The path analysis could not run.",
+             "The analyser needs the z3-solver package, a dependency of formflow. Without it `formflow "
+             "check` still checks names, types and structure, but proves nothing about routes. Install "
+             "formflow with its dependencies."),
     # ------------------------------------------------------------------ 9xx files, artifacts, internal
     CodeInfo("FF901", "file-unreadable", E, "A file or folder given on the command line cannot be read.",
              "The path does not exist, is not a file or folder, or cannot be read with the current "
@@ -444,6 +597,17 @@ _ENTRIES = [
              "with the flow that caused it."),
     CodeInfo("FF905", "internal-error", E, "formflow failed unexpectedly.",
              "This is a bug in formflow. Run again with --debug to see the traceback, and report it."),
+    CodeInfo("FF906", "pdf-render-failed", E, "A PDF could not be rendered.",
+             "weasyprint raised an error or the rendering process stopped unexpectedly while laying "
+             "out the document. No PDF was written for it; the other documents of a batch are not "
+             "affected. The message names only the kind of failure, never the document's contents. "
+             "This is usually a bug in the PDF template or in formflow: please report it."),
+    CodeInfo("FF907", "pdf-limit-exceeded", E, "A PDF was too large or too slow to render.",
+             "Each document is bounded so that one runaway input cannot stall a batch: at most "
+             "1,000 rows and 200,000 characters of text (a single answer longer than 10,000 "
+             "characters is cut, with a note saying how much), 60 seconds of rendering and 1 GB of "
+             "added memory. A real health declaration is a few pages, so a document over these limits "
+             "almost always comes from a bug upstream or from hostile input. No PDF was written."),
 ]
 
 CODES: dict[str, CodeInfo] = {c.code: c for c in _ENTRIES}

@@ -13,7 +13,7 @@ GROUPS = [("0", "Source text"), ("1", "Syntax"), ("2", "Names"), ("3", "Types"),
           ("4", "Structure and content"),
           ("5", "Input files: answers, citizens, scenarios, region configuration"),
           ("6", "Simulation and scenario tests"), ("7", "Booking and gates"),
-          ("9", "Files, artifacts and internal errors")]
+          ("8", "Analysis and proofs"), ("9", "Files, artifacts and internal errors")]
 
 
 def render() -> str:

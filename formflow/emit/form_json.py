@@ -123,7 +123,32 @@ def form_document(flow: M.Flow, region: str, line_col) -> dict:
     }
     if flow.intro is not None:
         doc["flow"]["intro"] = texts(flow.intro)
+    if flow.pdfs:
+        doc["pdfs"] = [pdf(p, where) for p in flow.pdfs]
     return doc
+
+
+def pdf(p: M.Pdf, where) -> dict:
+    """A pdf declaration: what the runtime prints when a route ends (rows of unasked questions never)."""
+    out: dict = {"id": p.id, "title": texts(p.title), "template": p.template, "include": p.include,
+                 "rows": [pdf_row(r) for r in p.rows]}
+    if p.comment is not None:
+        out["comment"] = p.comment
+    out["validity"] = [{"months": v.months, **({"when": expr(v.condition)} if v.condition is not None else {})}
+                       for v in p.validity]
+    out["at"] = where(p.span)
+    return out
+
+
+def pdf_row(r: M.PdfRow) -> dict:
+    out: dict = {"ref": r.ref, "kind": r.kind}
+    if r.label is not None:
+        out["label"] = texts(r.label)
+    if r.under is not None:
+        out["under"] = r.under
+    if r.red_when is not None:
+        out["red_when"] = expr(r.red_when)
+    return out
 
 
 def dumps(doc: dict) -> bytes:

@@ -100,6 +100,8 @@ class _Lowering:
             return M.Op(e.op, tuple(self.expr(o) for o in e.operands), kind, e.span)
         if isinstance(e, ast.Test):
             return M.Test(_TEST_OPS[e.op], self.expr(e.subject), tuple(c.name for c in e.codes), e.span)
+        if isinstance(e, ast.OutcomeRef):
+            return M.OutcomeRef(e.attr.name if e.attr is not None else "", e.span)
         raise TypeError(e)  # pragma: no cover
 
 
@@ -124,4 +126,20 @@ def lower(ctx: CheckContext) -> M.Flow:
         id=flow.id.name, title=low.texts(flow.title), version=version.value if version else "1",
         languages=ctx.languages, intro=low.texts(intro.value) if intro else None, urgency_levels=levels,
         pages=tuple(low.pages), questions=tuple(low.questions), derived=tuple(low.derived), outcomes=outcomes,
-        body=body, source_name=PurePath(ctx.source.name).name, source_sha256=ctx.source.sha256)
+        body=body, source_name=PurePath(ctx.source.name).name, source_sha256=ctx.source.sha256,
+        pdfs=tuple(_pdf(low, ctx, p) for p in flow.pdfs),
+        asserts=tuple(M.Assertion(a.id.name, a.description, low.expr(a.premise) if a.premise is not None else None,
+                                  low.expr(a.conclusion), a.span) for a in flow.asserts))
+
+
+def _pdf(low: _Lowering, ctx: CheckContext, pdf: ast.PdfDecl) -> M.Pdf:
+    template, include, comment = (pdf.item(k) for k in ("template", "include", "comment"))
+    rows = tuple(M.PdfRow(r.ref.name, "question" if ctx.symbols.value(r.ref.name).kind == "question" else "value",
+                          low.texts(r.label), r.under.name if r.under else None,
+                          low.expr(r.red_when) if r.red_when is not None else None, r.span) for r in pdf.rows)
+    valid = sorted((i for i in pdf.items if i.key == "valid"), key=lambda i: i.value[2] is None)  # fallback last
+    validity = tuple(M.Validity(i.value[0] * (12 if i.value[1] == "years" else 1),
+                                low.expr(i.value[2]) if i.value[2] is not None else None) for i in valid)
+    return M.Pdf(pdf.id.name, low.texts(pdf.title), template.value.name if template else "health_declaration",
+                 include.value.name if include else "all", rows, comment.value.name if comment else None,
+                 validity, pdf.span)

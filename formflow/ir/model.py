@@ -87,6 +87,14 @@ class Test:
     span: Span
 
 
+@ir
+class OutcomeRef:
+    """`outcome` (attr ""), `outcome.kind` or `outcome.urgency`: the final outcome of a route (asserts only)."""
+
+    attr: str
+    span: Span
+
+
 # ---------------------------------------------------------------- declarations
 
 
@@ -198,6 +206,45 @@ class PageBlock:
 
 
 @ir
+class PdfRow:
+    ref: str  # a question or derived value
+    kind: str  # question | value
+    label: Texts | None  # None: the question's own label
+    under: str | None  # the row this follow-up is printed under
+    red_when: object | None  # None: printed without a colour
+    span: Span
+
+
+@ir
+class Validity:
+    months: int
+    condition: object | None  # None: the fallback
+
+
+@ir
+class Pdf:
+    id: str
+    title: Texts
+    template: str
+    include: str  # all | flagged
+    rows: tuple[PdfRow, ...]
+    comment: str | None  # a text question printed last
+    validity: tuple[Validity, ...]  # tried in order; empty: no validity printed
+    span: Span
+
+
+@ir
+class Assertion:
+    """An author-stated property of every complete route: `premise` (if any) implies `conclusion`."""
+
+    id: str
+    description: str | None
+    premise: object | None
+    conclusion: object
+    span: Span
+
+
+@ir
 class Flow:
     id: str
     title: Texts
@@ -212,6 +259,8 @@ class Flow:
     body: tuple
     source_name: str
     source_sha256: str
+    pdfs: tuple[Pdf, ...] = ()
+    asserts: tuple[Assertion, ...] = ()
 
     def question(self, qid: str) -> Question:
         return next(q for q in self.questions if q.id == qid)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import mimetypes
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from formflow.simulate.values import add_duration, show
 

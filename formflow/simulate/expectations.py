@@ -3,8 +3,8 @@
 Every name in an expectation must exist in the flow (outcome, question, derived value, outcome
 kind) and every expected value must fit its derived value's type: an expectation that cannot hold
 would make a scenario pass or fail for the wrong reason, so it is a diagnostic (FF609, with the
-nearest name) and the scenario is not run. `booking` and `pdf` are reserved for later versions and
-refused (FF611) rather than silently ignored.
+nearest name) and the scenario is not run. `booking` is reserved for a later version and refused
+(FF611) rather than silently ignored; `pdf` is read and compared by `pdf_expect`.
 
 Semantics, as documented in the reference (section 18):
 
@@ -25,13 +25,14 @@ from dataclasses import dataclass
 from formflow.diagnostics.model import Diagnostic, Label, make
 from formflow.inputs.yamlnode import (YMap, YScalar, YSeq, as_bool, as_date, as_decimal, as_int, as_list, as_text,
                                       check_keys, head)
+from formflow.simulate.pdf_expect import compare_pdf, read_pdf_expectation
 from formflow.simulate.program import Program
 from formflow.simulate.values import show
 from formflow.simulate.walk import Walk
 from formflow.source import Source
 
-KEYS = ("outcome", "outcome_kind", "asked", "not_asked", "values", "triggered")
-RESERVED = ("booking", "pdf")
+KEYS = ("outcome", "outcome_kind", "asked", "not_asked", "values", "triggered", "pdf")
+RESERVED = ("booking",)
 KINDS = ("emergency", "self_care", "chat", "video", "visit", "booking", "not_eligible", "information")
 NOT_COMPUTED = "(not computed on this route)"  # the expected value `null`, and a value the route never set
 _ID = re.compile(r"[A-Za-z_][A-Za-z0-9_\-]{0,63}")
@@ -46,6 +47,7 @@ class Expectation:
     not_asked: tuple[str, ...] = ()
     values: tuple[tuple[str, object], ...] = ()  # (derived value, typed value or NOT_COMPUTED)
     triggered: tuple[str, ...] | None = None  # None: not checked
+    pdf: object = None  # a pdf_expect.PdfExpectation, or None: not checked
 
 
 @dataclass(frozen=True)
@@ -77,14 +79,15 @@ def read_expectation(program: Program, node: YMap, source: Source) -> tuple[Expe
     not_asked = names.many("not_asked", program.questions, "question")
     triggered = names.many("triggered", program.outcomes, "outcome") if node.get("triggered") is not None else None
     values = _values(program, node.get("values"), source, diags)
+    pdf = read_pdf_expectation(program, node.get("pdf"), source, diags) if node.get("pdf") is not None else None
     diags += _contradictions(program, node, source, outcome, kind, asked, not_asked)
     if diags:
         return None, diags
-    return Expectation(outcome, kind, asked, not_asked, values, triggered), []
+    return Expectation(outcome, kind, asked, not_asked, values, triggered, pdf), []
 
 
 def _reserved(node: YMap, key: str, source: Source) -> Diagnostic:
-    what = {"booking": "booking gates", "pdf": "health-declaration PDFs"}[key]
+    what = {"booking": "booking gates"}[key]
     return make("FF611", f"'{key}' expectations are not supported yet", source, node.key_node(key).span,
                 "not supported yet", help=f"expectations about {what} come in a later version; remove '{key}' for now")
 
@@ -236,8 +239,9 @@ def _item_span(seq, name: str):
 
 # ---------------------------------------------------------------------------------------- comparing
 
-def compare(program: Program, expect: Expectation, walk: Walk) -> tuple[Mismatch, ...]:
-    """Every expectation that does not hold for this (finished) walk, in the order of the keys."""
+def compare(program: Program, expect: Expectation, walk: Walk, citizen=None) -> tuple[Mismatch, ...]:
+    """Every expectation that does not hold for this (finished) walk, in the order of the keys.
+    `citizen` (the verified citizen) is needed only for `pdf` expectations."""
     out: list[Mismatch] = []
     out += _outcome(program, expect, walk)
     asked = set(walk.asked)
@@ -259,6 +263,9 @@ def compare(program: Program, expect: Expectation, walk: Walk) -> tuple[Mismatch
         got = tuple(dict.fromkeys(walk.triggered))
         if set(got) != set(expect.triggered):
             out.append(Mismatch("triggered", _list(expect.triggered), _list(got)))
+    if expect.pdf is not None and citizen is not None:
+        out += [Mismatch(what, expected, actual) for what, expected, actual in
+                compare_pdf(program, expect.pdf, walk, citizen)]
     return tuple(out)
 
 

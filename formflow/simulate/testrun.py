@@ -20,13 +20,14 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from formflow.diagnostics.model import Diagnostic, Label, has_errors, make
 from formflow.simulate.coverage import FlowCoverage, below_minimum, flow_coverage
 from formflow.simulate.expectations import Mismatch, compare, read_expectation
 from formflow.simulate.scenarios import ScenarioFile, ScenarioSpec, discover, read_scenario_file
+from formflow.simulate.values import RuntimeFault
 from formflow.simulate.walk import Walk
 
 PASSED, FAILED, ERROR = "passed", "failed", "error"
@@ -44,6 +45,7 @@ class ScenarioResult:
     citizen: str = ""  # the citizen described by facts — never the personnummer
     route: str = ""  # the transcript of the route taken ("" when there was no walk)
     walk: Walk | None = None
+    person: object = field(default=None, repr=False, compare=False)  # the verified Citizen (for PDFs)
 
     @property
     def passed(self) -> bool:
@@ -58,6 +60,7 @@ class FileRun:
     flow: str
     scenarios: tuple[ScenarioResult, ...]
     diagnostics: tuple[Diagnostic, ...] = ()
+    program: object = field(default=None, repr=False, compare=False)  # the compiled flow, when it compiled
 
 
 @dataclass(frozen=True)
@@ -128,7 +131,7 @@ class _Runner:
             return FileRun(sfile.display, name, results, tuple(diags) + tuple(missing))
         results = tuple(self.scenario(program, sfile, spec) for spec in sfile.scenarios)
         self.walks.setdefault(sfile.flow_path.resolve(), []).extend(r.walk for r in results if r.walk is not None)
-        return FileRun(sfile.display, name, results, tuple(diags))
+        return FileRun(sfile.display, name, results, tuple(diags), program)
 
     def flow(self, sfile: ScenarioFile):
         """(program | None, region.flow, FF612 diagnostics when the flow file does not exist)."""
@@ -175,7 +178,7 @@ class _Runner:
         source, answers, problems = self.answers(sfile, spec)
         if answers is None:
             return _error(spec, sfile, "its answers file cannot be read", problems, start)
-        return _walked(program, sfile, spec, citizen.facts(), expect, (source, answers), start)
+        return _walked(program, sfile, spec, citizen, expect, (source, answers), start)
 
     def answers(self, sfile: ScenarioFile, spec: ScenarioSpec):
         """(source, answers node, problems): inline, or from the answers file (read once)."""
@@ -196,21 +199,26 @@ class _Runner:
         return out
 
 
-def _walked(program, sfile: ScenarioFile, spec: ScenarioSpec, facts, expect, answers, start: float) -> ScenarioResult:
+def _walked(program, sfile: ScenarioFile, spec: ScenarioSpec, citizen, expect, answers, start: float) -> ScenarioResult:
     from formflow.simulate.scripted import run_scripted
     from formflow.simulate.transcript import describe_facts, render_text
 
+    facts = citizen.facts()
     source, node = answers
     scripted = run_scripted(program, facts, node, source)
     walk, diags = scripted.walk, tuple(_placed(d, spec, sfile) for d in scripted.diagnostics)
     route = render_text(program, walk, facts) if walk is not None else ""
-    common = dict(citizen=describe_facts(facts), route=route, walk=walk)
+    common = dict(citizen=describe_facts(facts), route=route, walk=walk, person=citizen)
     line = sfile.source.line_col(spec.name_span.start)[0]
     if has_errors(diags):
         first = next(d for d in diags if d.is_error)
         return ScenarioResult(spec.name, line, FAILED, f"the answers do not fit the route: {first.message}",
                               time.perf_counter() - start, (), diags, **common)
-    mismatches = compare(program, expect, walk)
+    try:
+        mismatches = compare(program, expect, walk, citizen)
+    except RuntimeFault as exc:
+        return ScenarioResult(spec.name, line, FAILED, f"the pdf could not be made: {exc}",
+                              time.perf_counter() - start, (), diags, **common)
     if not mismatches:
         return ScenarioResult(spec.name, line, PASSED, "", time.perf_counter() - start, (), diags, **common)
     failed = _failed(spec, sfile, mismatches)

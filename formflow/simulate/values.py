@@ -90,7 +90,7 @@ def show(value) -> str:
     if isinstance(value, tuple):
         return f"{value[0]} {value[1]}"
     if isinstance(value, Decimal):
-        return format(value.normalize(DECIMAL) if value == value.to_integral_value() else value, "f")
+        return format(value, "f")  # as computed: round(x, 1) of 40 prints 40.0
     return str(value)
 
 

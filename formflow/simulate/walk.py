@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from formflow.simulate.expressions import Env
+from formflow.simulate.expressions import Env, RouteAnswers, RouteValues
 from formflow.simulate.program import Program
 from formflow.simulate.routing import SKIPPED, Fault, State
 
@@ -53,7 +53,7 @@ def winner(program: Program, end: str, triggered) -> str:
 def walk(program: Program, facts, answers: dict, *, complete: bool = True) -> Walk:
     """Walk the form. `complete`: a missing optional answer means "left unanswered" (scripted runs);
     otherwise the walk stops at it as at any unanswered question (the interactive simulator asks)."""
-    state = State(Env({}, {}, facts, facts.today), answers, complete)
+    state = State(Env(RouteAnswers(), RouteValues(), facts, facts.today), answers, complete)
     fault = None
     try:
         program.run(state)
@@ -62,8 +62,20 @@ def walk(program: Program, facts, answers: dict, *, complete: bool = True) -> Wa
     except RecursionError:  # pragma: no cover - nesting is limited to 64 levels by the parser
         fault = Fault("the routing is nested too deeply to walk", None)
     outcome = winner(program, state.end, state.triggered) if state.end is not None and fault is None else None
-    asked = {step[1] for step in state.trace if step[0] == "ask"}
     finished = state.pending is None and fault is None  # otherwise later answers may still be used
-    unused = tuple(q for q in answers if q not in asked and answers[q] is not SKIPPED) if finished else ()
-    return Walk(tuple(state.trace), state.env.answers, state.env.values, tuple(state.triggered), state.end,
+    unused = _unused(state, answers) if finished else ()
+    return Walk(tuple(state.trace), dict(state.env.answers), dict(state.env.values), tuple(state.triggered), state.end,
                 outcome, state.pending, unused, fault)
+
+
+def _unused(state: State, answers: dict) -> tuple[str, ...]:
+    """Answers given to questions the route never asked. Most answers were used (they are in
+    `env.answers`), so the trace is searched only when some were not."""
+    used = state.env.answers
+    if len(used) == len(answers):  # every answer given was used (`used` holds given answers only)
+        return ()
+    left = [q for q in answers if q not in used and answers[q] is not SKIPPED]
+    if not left:
+        return ()
+    asked = {step[1] for step in state.trace if step[0] == "ask"}
+    return tuple(q for q in left if q not in asked)

@@ -154,7 +154,16 @@ class Invalid:
     span: Span
 
 
-Expr = Number | String | DateLit | Duration | Bool | Today | Name | Fact | Call | Unary | Binary | Logical | Test | Invalid
+@node
+class OutcomeRef:
+    """`outcome`, `outcome.kind` or `outcome.urgency`: the route's final outcome, read in an assert only."""
+
+    attr: Ident | None  # None: the outcome itself
+    span: Span
+
+
+Expr = (Number | String | DateLit | Duration | Bool | Today | Name | Fact | Call | Unary | Binary | Logical | Test
+        | OutcomeRef | Invalid)
 
 
 # ---------------------------------------------------------------- declarations and statements
@@ -263,6 +272,49 @@ class Setting:
 
 
 @node
+class PdfRow:
+    """`row <id> [label <text>] [under <parent>] [red when <condition>]`: one printed answer."""
+
+    ref: Ident
+    label: Text | None
+    under: Ident | None
+    red_when: object | None
+    span: Span
+
+
+@node
+class PdfItem:
+    """`template`, `include`, `comment` or `valid` inside a pdf block."""
+
+    key: str
+    value: object  # Ident, or (amount, unit, condition | None) for `valid`
+    span: Span
+
+
+@node
+class PdfDecl:
+    id: Ident
+    title: Text
+    items: tuple[PdfItem, ...]
+    rows: tuple[PdfRow, ...]
+    span: Span
+
+    def item(self, key: str) -> PdfItem | None:
+        return next((i for i in self.items if i.key == key), None)
+
+
+@node
+class Assert:
+    """`assert <id> ["<description>"]: [if <premise> then] <conclusion>`: a property of every complete route."""
+
+    id: Ident
+    description: str | None
+    premise: Expr | None  # None: the conclusion must hold on every route
+    conclusion: Expr
+    span: Span
+
+
+@node
 class Flow:
     id: Ident
     title: Text
@@ -270,6 +322,8 @@ class Flow:
     outcomes: tuple[OutcomeDecl, ...]
     body: tuple[Stmt, ...]
     span: Span
+    pdfs: tuple[PdfDecl, ...] = ()
+    asserts: tuple[Assert, ...] = ()
 
     def setting(self, key: str) -> Setting | None:
         return next((s for s in self.settings if s.key == key), None)

@@ -107,8 +107,10 @@ class Builder:
         items = c[4:-1]
         settings = tuple(_nodes(items, ast.Setting))
         outcomes = tuple(_nodes(items, ast.OutcomeDecl))
-        body = tuple(i for i in items if not isinstance(i, (ast.Setting, ast.OutcomeDecl)))
-        return ast.Flow(_ident(c[1]), c[2], settings, outcomes, body, _cover(c))
+        pdfs = tuple(_nodes(items, ast.PdfDecl))
+        asserts = tuple(_nodes(items, ast.Assert))
+        body = tuple(i for i in items if not isinstance(i, (ast.Setting, ast.OutcomeDecl, ast.PdfDecl, ast.Assert)))
+        return ast.Flow(_ident(c[1]), c[2], settings, outcomes, body, _cover(c), pdfs, asserts)
 
     def version(self, c):
         value, _ = self.string_lit([c[1]])
@@ -129,6 +131,58 @@ class Builder:
 
     def urgency(self, c):
         return ast.Attr("urgency", _ident(c[1]), _cover(c))
+
+    # ------------------------------------------------------------ pdf declarations
+    def pdf_decl(self, c):
+        inner = c[4:-1]
+        return ast.PdfDecl(_ident(c[1]), c[2], tuple(_nodes(inner, ast.PdfItem)), tuple(_nodes(inner, ast.PdfRow)),
+                           _cover(c))
+
+    def pdf_template(self, c):
+        return ast.PdfItem("template", _ident(c[1]), _cover(c))
+
+    def pdf_include(self, c):
+        return ast.PdfItem("include", _ident(c[1]), _cover(c))
+
+    def pdf_comment(self, c):
+        return ast.PdfItem("comment", _ident(c[1]), _cover(c))
+
+    def pdf_valid(self, c):
+        unit = _UNITS.get(str(c[2]), str(c[2]))
+        condition = c[4] if len(c) > 4 else None
+        return ast.PdfItem("valid", (int(c[1]), unit, condition), _cover(c))
+
+    def pdf_row(self, c):
+        attrs = {a.key: a for a in _nodes(c[2:], ast.Attr)}
+        label, under, red = (attrs[k].value if k in attrs else None for k in ("label", "under", "red"))
+        return ast.PdfRow(_ident(c[1]), label, under, red, _cover(c))
+
+    def row_label(self, c):
+        return ast.Attr("label", c[1], _cover(c))
+
+    def row_under(self, c):
+        return ast.Attr("under", _ident(c[1]), _cover(c))
+
+    def row_red(self, c):
+        return ast.Attr("red", c[2], _cover(c))
+
+    # ------------------------------------------------------------ asserts
+    def assert_decl(self, c):
+        description = self.string_lit([c[2]])[0] if isinstance(c[2], Token) and c[2].type == "STRING" else None
+        premise, conclusion = c[-1]
+        return ast.Assert(_ident(c[1]), description, premise, conclusion, _cover(c[:-1] + [conclusion]))
+
+    def assert_always(self, c):
+        return None, c[0]
+
+    def assert_implies(self, c):
+        return c[1], c[3]
+
+    def outcome_ref(self, c):
+        return ast.OutcomeRef(None, _cover(c))
+
+    def outcome_attr(self, c):
+        return ast.OutcomeRef(_ident(c[2]), _cover(c))
 
     # ------------------------------------------------------------ questions
     def question(self, c):

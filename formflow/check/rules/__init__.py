@@ -5,6 +5,8 @@ Order matters only for reading: rules run independently and all their diagnostic
 
 from formflow.check.rules import (
     answer_availability,
+    assertions,
+    colour_rules,
     condition_types,
     duplicate_ids,
     empty_blocks,
@@ -14,6 +16,7 @@ from formflow.check.rules import (
     nested_pages,
     options,
     outcomes,
+    pdf_declarations,
     question_attributes,
     question_ranges,
     reserved_words,
@@ -36,6 +39,9 @@ ALL_RULES = (
     question_ranges,
     options,
     outcomes,
+    pdf_declarations,
+    colour_rules,
+    assertions,
     texts,
     empty_blocks,
     nested_pages,

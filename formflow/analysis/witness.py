@@ -1,0 +1,260 @@
+"""From a solver model to a concrete citizen and answers, walked through the compiled form.
+
+The solver's model is only a claim. Every example the analyser reports is turned into what a
+citizen file and an answers file would say — a birth date, a region, invitations, `now`, and one
+typed answer per question on the route — and walked by `formflow.simulate.walk` on the compiled
+form, the artifact that ships. Only what that walk does counts: a witness is a route the walk
+really took, a counterexample an assert that really fails on it (`goals.py` checks).
+
+*Scenario-grade* examples are the ones written to files: the subject of care then has one of
+Skatteverket's test personnummer (`testdata.nearest`, born on exactly the model's birth date, which
+the query is constrained to), a guardian acting as proxy has another, `now` is noon Swedish time,
+and every answer is read back through the simulator's own answer parser from the text the file
+will hold.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import mimetypes
+from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
+from functools import cache
+
+import z3
+
+from formflow import testdata
+from formflow.analysis.encode import Encoder
+from formflow.inputs.citizen import Citizen, Facts, normalise_code
+from formflow.simulate import yamlout
+from formflow.simulate.answers import AnswerError, parse_choices, parse_scalar
+from formflow.simulate.explore import make_citizen
+from formflow.simulate.program import Program
+from formflow.simulate.walk import Walk, walk
+
+ADULT_YEARS = 40  # a birth date for a citizen whose age the flow never reads
+GUARDIAN_YEARS = 35
+WITNESS_DECIMALS = 6  # an unbounded decimal answer is looked for with at most this many decimals
+_LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
+@dataclass(frozen=True)
+class Example:
+    """A concrete citizen and answer set, and what the compiled form did with them."""
+
+    facts: Facts
+    answers: dict  # question id -> typed answer, in flow order (optional ones left out are absent)
+    walk: Walk
+    citizen: Citizen | None = None  # scenario-grade: test personnummer, `now`
+
+    @property
+    def outcome(self) -> str | None:
+        return self.walk.outcome
+
+
+# ---------------------------------------------------------------- test personnummer
+
+@cache
+def test_birth_days() -> tuple[int, ...]:
+    """Day numbers of the birth dates that have a Skatteverket test personnummer, sorted."""
+    return tuple(sorted({testdata.birth_date(n).toordinal() for n in testdata.numbers()}))
+
+
+def nearest_test_days(day: int, count: int) -> list[int]:
+    """The `count` test birth dates nearest to `day`, nearest first (earlier first on a tie)."""
+    days = test_birth_days()
+    i = bisect.bisect_left(days, day)
+    lo, hi, out = i - 1, i, []
+    while len(out) < count and (lo >= 0 or hi < len(days)):
+        if hi >= len(days) or (lo >= 0 and day - days[lo] <= days[hi] - day):
+            out.append(days[lo])
+            lo -= 1
+        else:
+            out.append(days[hi])
+            hi += 1
+    return out
+
+
+@cache
+def _intervals() -> tuple[tuple[int, int], ...]:
+    days = test_birth_days()
+    out, start, prev = [], days[0], days[0]
+    for d in days[1:]:
+        if d != prev + 1:
+            out.append((start, prev))
+            start = d
+        prev = d
+    out.append((start, prev))
+    return tuple(out)
+
+
+def born_on_a_test_day(birth):
+    """The birth date is one that a test personnummer has (1,656 intervals between 1890 and 2023)."""
+    return z3.Or([z3.And(birth >= a, birth <= b) for a, b in _intervals()])
+
+
+# ---------------------------------------------------------------- model -> inputs
+
+def facts_of(model, enc: Encoder, home_region: str) -> Facts:
+    today = dt.date.fromordinal(_int(model, enc.today))
+    found = enc.fact_terms()
+    if "birth" in found:
+        birth = dt.date.fromordinal(_int(model, found["birth"]))
+    else:
+        birth = testdata.birth_date(testdata.nearest(_years_before(today, ADULT_YEARS)))
+    proxy = "proxy" in found and z3.is_true(model.eval(found["proxy"], model_completion=True))
+    region = enc.texts[_int(model, found["region"])] if "region" in found else home_region
+    invitations = frozenset(key.split(":", 1)[1] for key, term in found.items()
+                            if key.startswith("invitation:") and z3.is_true(model.eval(term, model_completion=True)))
+    return Facts(birth, region, proxy, invitations, today)
+
+
+class ModelAnswers(dict):
+    """The model's answers, read from it only when the route asks (`routing` reads with `.get`): a
+    walk through a flow of a thousand questions reads the model for the questions on its route."""
+
+    __slots__ = ("model", "enc", "others", "bad")
+
+    def __init__(self, model, enc: Encoder):
+        super().__init__()
+        self.model, self.enc, self.others, self.bad = model, enc, _other_texts(enc), []
+
+    def get(self, qid, default=None):
+        if dict.__contains__(self, qid):
+            return dict.__getitem__(self, qid)
+        a = self.enc.answers.get(qid)
+        if a is None or not z3.is_true(self.model.eval(a.given, model_completion=True)):
+            return default  # not given: an optional question left unanswered
+        value = _value(self.model, a.question, a.value, self.enc, self.others)
+        if value is None:
+            self.bad.append(qid)  # no answer a file could hold: the walk stops here
+            return default
+        self[qid] = value
+        return value
+
+
+def _value(model, q, term, enc: Encoder, others):
+    kind = q.type
+    if kind in ("yes_no", "acknowledge"):
+        return z3.is_true(model.eval(term, model_completion=True))
+    if kind == "single":
+        return q.options[min(max(_int(model, term), 0), len(q.options) - 1)].code
+    if kind == "multiple":
+        return frozenset(code for code, b in term.items() if z3.is_true(model.eval(b, model_completion=True)))
+    if kind == "integer":
+        return _int(model, term)
+    if kind == "decimal":
+        return _decimal(model.eval(term, model_completion=True))
+    if kind == "date":
+        number = _int(model, term)
+        return dt.date.fromordinal(number) if 1 <= number <= dt.date.max.toordinal() else None
+    if kind == "text":
+        index = _int(model, term)
+        return enc.texts[index] if 0 <= index < len(enc.texts) else others(q, index)
+    if kind == "attachment":
+        return _file_name(q.accept)
+    return None
+
+
+def _int(model, term) -> int:
+    return model.eval(term, model_completion=True).as_long()
+
+
+def _decimal(value) -> Decimal | None:
+    """A rational from the model as an exact decimal, or None when it has no finite decimal form."""
+    if z3.is_int_value(value):
+        return Decimal(value.as_long())
+    fraction = Fraction(value.numerator_as_long(), value.denominator_as_long())
+    d = fraction.denominator
+    for p in (2, 5):
+        while d % p == 0:
+            d //= p
+    if d != 1:
+        return None
+    digits = 0
+    while (fraction * 10 ** digits).denominator != 1:
+        digits += 1
+    return Decimal(int(fraction * 10 ** digits)).scaleb(-digits)
+
+
+def _other_texts(enc: Encoder):
+    """Texts written nowhere in the flow, one per index from N up: 'a', 'b', ..., 'aa', ..."""
+    taken = set(enc.texts)
+
+    def other(q, index: int) -> str:
+        n, k = index - len(enc.texts), 0
+        while True:
+            text, m = "", k
+            while True:
+                text = _LETTERS[m % 26] + text
+                m = m // 26 - 1
+                if m < 0:
+                    break
+            k += 1
+            if text in taken:
+                continue
+            if n == 0:
+                return text
+            n -= 1
+    return other
+
+
+def _file_name(accept) -> str:
+    for media in accept or ():
+        for ext in sorted(mimetypes.guess_all_extensions(media, strict=False)):
+            name = f"bifogad{ext}"
+            if mimetypes.guess_type(name, strict=False)[0] == media:
+                return name
+    return "bifogad.pdf" if not accept else "bifogad"
+
+
+def _years_before(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+# ---------------------------------------------------------------- the walk
+
+def example(program: Program, model, enc: Encoder, home_region: str, *, scenario: bool) -> Example | None:
+    """The model as a walk on the compiled form; None when it cannot be made concrete."""
+    facts = facts_of(model, enc, home_region)
+    given = ModelAnswers(model, enc)
+    result = walk(program, facts, given, complete=True)
+    if given.bad:
+        return None
+    on_route = {q: given[q] for q in program.questions if q in result.answers}
+    citizen = None
+    if scenario:
+        citizen = citizen_of(facts)
+        if citizen is None or not all(_reads_back(program, q, v, facts.today) for q, v in on_route.items()):
+            return None
+    return Example(facts, on_route, result, citizen)
+
+
+def citizen_of(facts: Facts) -> Citizen | None:
+    """A citizen file's content for the facts: test personnummer only, `now` at noon that day."""
+    number = testdata.nearest(facts.birth_date)
+    if testdata.birth_date(number) != facts.birth_date:
+        return None
+    if facts.is_proxy:
+        guardian = testdata.nearest(_years_before(facts.today, GUARDIAN_YEARS))
+        person, child = guardian, number
+    else:
+        person, child = number, None
+    codes = [c for c in sorted(facts.invitations) if normalise_code(c)]
+    return make_citizen(person, child, facts.region, codes, facts.today)
+
+
+def _reads_back(program: Program, qid: str, value, today: dt.date) -> bool:
+    """The answer, written as the answers file writes it, is read back as the same valid answer."""
+    question = program.questions[qid]
+    try:
+        if question["type"] == "multiple":
+            return parse_choices(question, sorted(value)) == value
+        return parse_scalar(question, yamlout.scalar(value), today) == value
+    except (AnswerError, TypeError, ValueError):
+        return False

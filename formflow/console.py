@@ -1,0 +1,92 @@
+"""What every `formflow` command shares: output formats, colour, diagnostics output, exit codes,
+and turning a bug into one line (FF905) instead of a traceback.
+
+cli.py and the sub-apps (formflow/region/command.py) print diagnostics the same way through
+`report`, so a region.yaml problem looks exactly like a flow problem.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+from enum import Enum
+
+import typer
+
+
+class Format(str, Enum):
+    text = "text"
+    json = "json"
+    github = "github"
+
+
+class Color(str, Enum):
+    auto = "auto"
+    always = "always"
+    never = "never"
+
+
+STATE = {"debug": False, "color": Color.auto}
+MAX_SHOWN_PER_FILE = 50  # text output; json and github formats list every diagnostic
+
+
+def use_color() -> bool:
+    if STATE["color"] is Color.always:
+        return True
+    if STATE["color"] is Color.never or os.environ.get("NO_COLOR"):
+        return False
+    return sys.stdout.isatty()
+
+
+def report(diagnostics, fmt: Format, files: int, extra: dict | None = None) -> None:
+    from formflow.diagnostics import render
+
+    diagnostics = list(diagnostics)
+    if fmt is Format.json:
+        typer.echo(render.render_json(diagnostics, extra))
+        return
+    if fmt is Format.github:
+        for d in diagnostics:
+            typer.echo(render.render_github(d))
+        return
+    color = use_color()
+    shown: dict[str, int] = {}
+    for d in diagnostics:
+        name = d.source.name if d.source else ""
+        shown[name] = shown.get(name, 0) + 1
+        if shown[name] <= MAX_SHOWN_PER_FILE:
+            typer.echo(render.render_text(d, color) + "\n", color=color)
+    for name, count in shown.items():
+        if count > MAX_SHOWN_PER_FILE:
+            typer.echo(f"... and {count - MAX_SHOWN_PER_FILE} more in {name or 'the run'} "
+                       "(--format json lists them all)\n")
+    errors = sum(1 for d in diagnostics if d.is_error)
+    typer.echo(render.summary_line(errors, len(diagnostics) - errors, files))
+
+
+def exit_code(diagnostics, strict: bool) -> int:
+    diagnostics = list(diagnostics)
+    if any(d.is_error for d in diagnostics):
+        return 1
+    return 1 if strict and diagnostics else 0
+
+
+def guard(fn):
+    """Turn an unexpected exception into FF905 with a one-line message (a traceback with --debug)."""
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except (typer.Exit, typer.Abort, SystemExit, KeyboardInterrupt):
+            raise
+        except Exception as exc:  # a bug in formflow, not in the user's input
+            if STATE["debug"]:
+                raise
+            typer.echo(f"error[FF905]: formflow failed unexpectedly ({type(exc).__name__}); "
+                       "run again with --debug for the traceback, and report it", err=True)
+            raise typer.Exit(1)
+
+    return wrapper
+
+

@@ -1,0 +1,197 @@
+"""`pdf` blocks in flows: checks, and the document a route produces (rows, colours, validity, header)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+import sys
+from decimal import Decimal
+
+import pytest
+from simkit import person_born, program
+
+from conftest import ROOT, body, diagnose, only, position
+from formflow.inputs.citizen import Citizen, local_date
+from formflow.inputs.personnummer import parse_personnummer
+from formflow.inputs.yamlnode import STOCKHOLM
+from formflow.simulate.pdfdoc import pdf_documents
+from formflow.simulate.walk import walk
+
+FLOW = '''
+question bleeding: yes_no "Blöder du lätt?"
+if bleeding {
+  question anticoagulant: yes_no "Tar du blodförtunnande läkemedel?"
+}
+question weight: decimal "Vikt" unit "kg" min 2 max 300 decimals 1
+question height: integer "Längd" unit "cm" min 40 max 230
+let bmi = round(weight / ((height / 100) * (height / 100)), 1)
+question allergies: multiple "Allergier" {
+  option latex "Latex"
+  option food "Födoämnen"
+  option none_of_these "Nej" exclusive
+}
+question other: text "Något mer?" max_length 1000 optional
+pdf declaration "Hälsodeklaration" {
+  row bleeding red when bleeding
+  row anticoagulant under bleeding red when anticoagulant
+  row weight
+  row bmi label "BMI" red when bmi >= 40 or bmi < 18.5
+  row allergies red when not (allergies has none_of_these)
+  comment other
+  valid 6 months when citizen.age < 18
+  valid 12 months
+}
+'''
+
+
+@pytest.fixture(scope="module")
+def form():
+    return program(FLOW)
+
+
+def citizen(born: dt.date, now: str, *, proxy_for: dt.date | None = None) -> Citizen:
+    moment = dt.datetime.fromisoformat(now).replace(tzinfo=STOCKHOLM)
+    parse = lambda d: parse_personnummer(person_born(d), local_date(moment))[0]  # noqa: E731
+    child = parse(proxy_for) if proxy_for else None
+    return Citizen(parse(born), child, "12", (), moment, None)
+
+
+ADULT = dict(bleeding=False, weight=Decimal("70.0"), height=175, allergies=frozenset({"none_of_these"}))
+
+
+def document(form, answers, who):
+    w = walk(form, who.facts(), answers)
+    assert w.complete, (w.pending, w.fault)
+    ((pdf_id, doc),) = pdf_documents(form, w, who)
+    assert pdf_id == "declaration"
+    return doc
+
+
+def rows(doc):
+    return [(r.label, r.answer, r.flag, r.depth) for r in doc.rows]
+
+
+def test_only_what_the_route_asked_is_printed_in_order(form):
+    doc = document(form, ADULT, citizen(dt.date(1980, 1, 30), "2024-05-06T09:00"))
+    assert rows(doc) == [("Blöder du lätt?", "Nej", "green", 0), ("Vikt", "70,0 kg", None, 0),
+                         ("BMI", "22,9", "green", 0), ("Allergier", "Nej", "green", 0)]
+    assert doc.deviating_count == 0 and doc.comment is None
+
+
+def test_follow_ups_colours_and_the_comment(form):
+    answers = dict(ADULT, bleeding=True, anticoagulant=True, allergies=frozenset({"latex", "food"}),
+                   other="Jag är rädd för sprutor.")
+    doc = document(form, answers, citizen(dt.date(1980, 1, 30), "2024-05-06T09:00"))
+    assert rows(doc)[:2] == [("Blöder du lätt?", "Ja", "red", 0), ("Tar du blodförtunnande läkemedel?", "Ja", "red", 1)]
+    assert rows(doc)[-1] == ("Allergier", "Latex, Födoämnen", "red", 0)
+    assert doc.deviating_count == 3 and doc.comment == "Jag är rädd för sprutor."
+
+
+@pytest.mark.parametrize("weight, height, bmi, flag", [
+    ("115.6", 170, "40,0", "red"),    # 40.00 → exactly the limit: red
+    ("115.5", 170, "40,0", "red"),    # 39.965 rounds half up to 40.0: red
+    ("115.4", 170, "39,9", "green"),
+    ("53.5", 170, "18,5", "green"),   # 18.51: not underweight
+    ("53.3", 170, "18,4", "red"),
+])
+def test_bmi_at_the_rounding_boundaries(form, weight, height, bmi, flag):
+    answers = dict(ADULT, weight=Decimal(weight), height=height)
+    doc = document(form, answers, citizen(dt.date(1980, 1, 30), "2024-05-06T09:00"))
+    assert [(r.answer, r.flag) for r in doc.rows if r.label == "BMI"] == [(bmi, flag)]
+
+
+@pytest.mark.parametrize("born, now, until", [
+    (dt.date(1980, 1, 30), "2024-08-31T10:00", dt.date(2025, 8, 31)),   # adult: 12 months
+    (dt.date(1980, 1, 30), "2024-02-29T10:00", dt.date(2025, 2, 28)),   # 29 February + 12 months
+    (dt.date(1980, 1, 30), "2024-08-31T23:30", dt.date(2025, 8, 31)),   # late evening is still 31 August in Sweden
+])
+def test_validity_for_adults(form, born, now, until):
+    assert document(form, ADULT, citizen(born, now)).header.valid_until == until
+
+
+def test_a_childs_declaration_filled_in_by_a_guardian():
+    form = program(FLOW)
+    guardian = citizen(dt.date(1985, 3, 3), "2023-08-31T10:00", proxy_for=dt.date(2019, 3, 12))
+    doc = document(form, ADULT, guardian)
+    assert doc.header.valid_until == dt.date(2024, 2, 29)  # 31 August + 6 months, leap year
+    assert doc.header.filled_by.value == "Vårdnadshavare"
+    assert doc.header.personnummer == person_born(dt.date(2019, 3, 12))  # the child's, not the guardian's
+    later = citizen(dt.date(1985, 3, 3), "2024-08-31T10:00", proxy_for=dt.date(2019, 3, 12))
+    assert document(form, ADULT, later).header.valid_until == dt.date(2025, 2, 28)
+
+
+def test_include_flagged_prints_red_rows_only():
+    form = program(FLOW.replace('pdf declaration "Hälsodeklaration" {', 'pdf declaration "Hälsodeklaration" {\n  include flagged'))
+    answers = dict(ADULT, bleeding=True, anticoagulant=False)
+    doc = document(form, answers, citizen(dt.date(1980, 1, 30), "2024-05-06T09:00"))
+    assert rows(doc) == [("Blöder du lätt?", "Ja", "red", 0)]
+
+
+# ------------------------------------------------------------------ checks
+
+
+def pdf_flow(block: str) -> str:
+    return body('question fever: yes_no "Har du feber?"\nquestion temp: decimal "Temp" min 35 max 43 decimals 1\n'
+                'question note: text "Övrigt" max_length 100 optional\nquestion hello: info "Välkommen."\n'
+                'let high = temp >= 39\n' + block)
+
+
+@pytest.mark.parametrize("block, code, at", [
+    ('pdf p "P" {\n  template nonexistent\n  row fever\n  valid 12 months\n}', "FF417", (10, 14)),
+    ('pdf p "P" {\n  row fevr\n  valid 12 months\n}', "FF202", (10, 9)),
+    ('pdf p "P" {\n  row hello\n  valid 12 months\n}', "FF418", (10, 9)),
+    ('pdf p "P" {\n  row high\n  valid 12 months\n}', "FF418", (10, 9)),
+    ('pdf p "P" {\n  row fever\n  comment temp\n  valid 12 months\n}', "FF418", (11, 13)),
+    ('pdf p "P" {\n  row fever\n  include some\n  valid 12 months\n}', "FF418", (11, 13)),
+    ('pdf p "P" {\n  row fever\n}', "FF418", (9, 7)),
+    ('pdf p "P" {\n  row fever\n  valid 6 months when citizen.age < 18\n}', "FF418", (11, 5)),
+    ('pdf p "P" {\n  row fever\n  valid 12 days\n}', "FF418", (11, 5)),
+    ('pdf p "P" {\n  row temp red when temp > 50\n  valid 12 months\n}', "FF419", (10, 23)),
+    ('pdf p "P" {\n  row temp red when temp >= 35\n  valid 12 months\n}', "FF419", (10, 23)),
+    ('pdf p "P" {\n  row fever red when fever and temp > 38\n  valid 12 months\n}', "FF204", (10, 34)),
+    ('pdf p "P" {\n  row fever red when temp\n  valid 12 months\n}', "FF302", (10, 24)),
+])
+def test_pdf_mistakes_are_reported_at_their_place(block, code, at):
+    d = only(diagnose(pdf_flow(block)), code)
+    assert position(d) == at, d.message
+
+
+def test_a_colour_rule_may_read_its_own_answer_and_guarded_others():
+    ok = 'pdf p "P" {\n  row temp red when temp >= 38 and answered(note) and note != ""\n  row note\n  row high label "Hög feber"\n  valid 12 months\n}'
+    assert [d.code for d in diagnose(pdf_flow(ok))] == []
+
+
+# ------------------------------------------------------------------ the command
+
+
+def test_formflow_pdf_renders_a_declaration(tmp_path):
+    pypdf = pytest.importorskip("pypdf")
+    flow = tmp_path / "declaration.flow"
+    flow.write_text(body(FLOW).replace("flow example", "flow declaration"), encoding="utf-8")
+    who = tmp_path / "citizen.yaml"
+    who.write_text(f'personnummer: {person_born(dt.date(1980, 1, 30))}\nregion: "12"\nnow: 2024-05-06T09:00\n')
+    answers = tmp_path / "answers.yaml"
+    answers.write_text("bleeding: ja\nanticoagulant: nej\nweight: 70.0\nheight: 175\nallergies: [latex]\n"
+                       "other: '<img src=\"file:///etc/passwd\">'\n")
+    out = tmp_path / "out.pdf"
+    r = subprocess.run([sys.executable, str(ROOT / "cli.py"), "pdf", str(flow), "-c", str(who), "-a", str(answers),
+                        "--out", str(out)], capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stdout + r.stderr
+    text = "\n".join(page.extract_text() for page in pypdf.PdfReader(out).pages)
+    assert text.index("Blöder du lätt?") < text.index("Tar du blodförtunnande") < text.index("BMI")
+    assert "Antal avvikande svar: 2" in text and '<img src="file:///etc/passwd">' in text
+    assert "root:" not in text
+
+
+def test_formflow_pdf_refuses_bad_answers_and_writes_nothing(tmp_path):
+    flow = tmp_path / "declaration.flow"
+    flow.write_text(body(FLOW).replace("flow example", "flow declaration"), encoding="utf-8")
+    who = tmp_path / "citizen.yaml"
+    who.write_text(f'personnummer: {person_born(dt.date(1980, 1, 30))}\nregion: "12"\nnow: 2024-05-06T09:00\n')
+    answers = tmp_path / "answers.yaml"
+    answers.write_text("bleeding: kanske\n")
+    out = tmp_path / "out.pdf"
+    r = subprocess.run([sys.executable, str(ROOT / "cli.py"), "pdf", str(flow), "-c", str(who), "-a", str(answers),
+                        "--out", str(out)], capture_output=True, text=True, timeout=120)
+    assert r.returncode == 1 and "error[FF602]" in r.stdout and not out.exists()
+    assert list(tmp_path.iterdir()) == sorted([flow, who, answers]) or not out.exists()
