@@ -165,6 +165,7 @@ def simulate(
     now: Optional[str] = typer.Option(None, "--now", help="Date and time of the walk, Europe/Stockholm (with --personnummer)."),
     lang: Optional[str] = typer.Option(None, "--lang", "-l", help="Language of the flow's texts (default: its first)."),
     format: OutFormat = typer.Option(OutFormat.text, "--format", "-f", help="Transcript as text or json (with --answers)."),
+    pdf_dir: Optional[Path] = typer.Option(None, "--pdf", help="Write the flow's PDFs of the finished walk into this folder."),
     strict: bool = STRICT,
 ):
     """Walk through a flow as a citizen: interactively, or scripted from an answers file."""
@@ -175,13 +176,36 @@ def simulate(
         _report(diagnostics, Format(format.value), 1)
         raise typer.Exit(1)
     lang = _choose_language(program, lang)
-    facts, problems = api.load_facts(citizen, personnummer, now)
-    if facts is None:
+    person, problems = api.load_citizen(citizen, personnummer, now)
+    if person is None:
         _report(problems, Format(format.value), 1)
         raise typer.Exit(1 if citizen else 2)
     if answers is None:
-        raise typer.Exit(_interactive(program, facts, lang))
-    raise typer.Exit(_scripted(program, facts, answers, lang, format, strict))
+        code, finished = _interactive(program, person.facts(), lang)
+    else:
+        code, finished = _scripted(program, person.facts(), answers, lang, format, strict)
+    if finished is not None and program.doc.get("pdfs") and (format is OutFormat.text or pdf_dir):
+        code = max(code, _walk_pdfs(program, finished, person, pdf_dir, lang, quiet=format is OutFormat.json))
+    raise typer.Exit(code)
+
+
+def _walk_pdfs(program, walk, person, pdf_dir: Optional[Path], lang: str, quiet: bool) -> int:
+    """Write the PDFs of a finished walk (with --pdf), or say how to get them."""
+    from formflow import api
+
+    if pdf_dir is None:
+        typer.echo("(this flow makes a PDF for the clinician: add --pdf DIR to write it)")
+        return 0
+    jobs, problems = api.walk_pdf_jobs(program, walk, person, pdf_dir, lang)
+    result = api.render_pdfs(jobs, workers=1)
+    problems = problems + list(result.diagnostics)
+    if problems:
+        _report(problems, Format.text, 1)
+        return 1
+    if not quiet:
+        for path in result.written:
+            typer.echo(f"PDF: {path}")
+    return 0
 
 
 def _choose_language(program, lang: Optional[str]) -> str:
@@ -200,7 +224,8 @@ def _interactive(program, facts, lang: str) -> int:
 
     typer.echo(f"({describe_facts(facts)})")
     session = run_interactive(program, facts, lang=lang)
-    return {"finished": 0, "quit": 0, "interrupted": 130}.get(session.status, 1)
+    code = {"finished": 0, "quit": 0, "interrupted": 130}.get(session.status, 1)
+    return code, session.walk if session.status == "finished" else None
 
 
 def _scripted(program, facts, answers: Path, lang: str, format: OutFormat, strict: bool) -> int:
@@ -217,7 +242,9 @@ def _scripted(program, facts, answers: Path, lang: str, format: OutFormat, stric
             typer.echo(transcript.render_text(program, result.walk, facts, lang))
         if diagnostics:
             _report(diagnostics, Format.text, 1)
-    return _exit_code(diagnostics, strict)
+    code = _exit_code(diagnostics, strict)
+    finished = result.walk if code == 0 and result.walk is not None and result.walk.outcome is not None else None
+    return code, finished
 
 
 @app.command()

@@ -236,7 +236,13 @@ DEFAULT_TEST_PERSON = "198001302382"  # a Skatteverket test personnummer (born 1
 
 
 def load_facts(citizen_path: Path | None, personnummer: str | None, now: str | None):
-    """The verified facts of a walk: (Facts | None, diagnostics).
+    """The verified facts of a walk: (Facts | None, diagnostics); see `load_citizen`."""
+    citizen, problems = load_citizen(citizen_path, personnummer, now)
+    return (citizen.facts() if citizen else None), problems
+
+
+def load_citizen(citizen_path: Path | None, personnummer: str | None, now: str | None):
+    """The citizen of a walk: (Citizen | None, diagnostics).
 
     From a citizen file; or from a Skatteverket test personnummer given on the command line (only
     numbers from Skatteverket's published test list are accepted there, so that no real person's
@@ -248,15 +254,14 @@ def load_facts(citizen_path: Path | None, personnummer: str | None, now: str | N
     if citizen_path is not None:
         if personnummer or now:
             return None, [make("FF901", "give either --citizen or --personnummer/--now, not both", None, None)]
-        citizen, problems = load_citizen_file(citizen_path)
-        return (citizen.facts() if citizen else None), problems
+        return load_citizen_file(citizen_path)
     moment, problems = _cli_now(now)
     if moment is None:
         return None, problems
     person, problems = _cli_personnummer(personnummer or DEFAULT_TEST_PERSON, moment)
     if person is None:
         return None, problems
-    return Citizen(person, None, "", (), moment).facts(), []
+    return Citizen(person, None, "", (), moment), []
 
 
 def _cli_scalar(option: str, text: str):
@@ -392,6 +397,21 @@ def scenario_pdf_jobs(run, out_dir: Path) -> list:
                 suffix = f"-{pdf_id}" if len(docs) > 1 else ""
                 jobs.append((doc, out_dir / region / "pdf" / flow / f"{n:02d}-{slug}{suffix}.pdf"))
     return jobs
+
+
+def walk_pdf_jobs(program, walk, citizen, out_dir: Path, lang: str | None = None):
+    """(jobs, diagnostics) for the PDFs of one finished walk: `OUT/<flow>-<pdf>.pdf`.
+
+    The file names come from the flow and pdf ids only, never from the citizen or the answers.
+    """
+    from formflow.simulate.pdfdoc import pdf_documents
+    from formflow.simulate.values import RuntimeFault
+
+    try:
+        docs = pdf_documents(program, walk, citizen, lang)
+    except RuntimeFault as exc:
+        return [], [make("FF605", f"the pdf could not be made: {exc}", None, None)]
+    return [(doc, out_dir / f"{program.flow_id}-{pdf_id}.pdf") for pdf_id, doc in docs], []
 
 
 def render_pdfs(jobs, workers: int | None = None, progress=None) -> PdfRun:

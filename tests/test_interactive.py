@@ -173,3 +173,22 @@ def test_hostile_answers_cannot_restyle_the_terminal(tmp_path):
     shown = child.before
     assert "<U+001B>]8;;https://evil.example" in shown and "<U+202E>abc" in shown
     assert finish(child) == 0
+
+
+def test_the_end_of_a_walk_gives_the_path_of_its_pdf(tmp_path):
+    flow = tmp_path / "fever.flow"
+    flow.write_text(FLOW.replace("  end advice\n}", '  end advice\n  pdf summary "Sammanfattning" en "Summary" {\n'
+                                 '    template health_declaration\n    row fever red when fever\n'
+                                 '    valid 12 months\n  }\n}'), encoding="utf-8")
+    out = tmp_path / "pdf"
+    child = start(flow, "--pdf", str(out))
+    child.expect("Har du feber\\?")
+    child.sendline("nej")
+    child.expect("Var har du ont")
+    child.sendline("1")
+    child.expect("frivillig")
+    child.sendline("")
+    child.expect("Resultat: advice")
+    child.expect("PDF: .*fever-summary.pdf")
+    assert finish(child) == 0
+    assert [p.name for p in out.iterdir()] == ["fever-summary.pdf"]

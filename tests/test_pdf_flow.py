@@ -195,3 +195,28 @@ def test_formflow_pdf_refuses_bad_answers_and_writes_nothing(tmp_path):
                         "--out", str(out)], capture_output=True, text=True, timeout=120)
     assert r.returncode == 1 and "error[FF602]" in r.stdout and not out.exists()
     assert list(tmp_path.iterdir()) == sorted([flow, who, answers]) or not out.exists()
+
+
+def test_simulate_writes_the_walks_pdf_and_names_it_after_the_flow(tmp_path):
+    pypdf = pytest.importorskip("pypdf")
+    flow = tmp_path / "declaration.flow"
+    flow.write_text(body(FLOW).replace("flow example", "flow declaration"), encoding="utf-8")
+    who = tmp_path / "citizen.yaml"
+    who.write_text(f'personnummer: {person_born(dt.date(1980, 1, 30))}\nregion: "12"\nnow: 2024-05-06T09:00\n')
+    answers = tmp_path / "answers.yaml"
+    answers.write_text("bleeding: ja\nanticoagulant: nej\nweight: 70.0\nheight: 175\nallergies: [latex]\nother: ''\n")
+    base = [sys.executable, str(ROOT / "cli.py"), "simulate", str(flow), "-c", str(who), "-a", str(answers)]
+
+    hint = subprocess.run(base, capture_output=True, text=True, timeout=120)
+    assert hint.returncode == 0 and "add --pdf DIR" in hint.stdout
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["answers.yaml", "citizen.yaml", "declaration.flow"]
+
+    out = tmp_path / "pdfs"
+    r = subprocess.run(base + ["--pdf", str(out)], capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stdout + r.stderr
+    (written,) = out.iterdir()
+    assert written.name == "declaration-declaration.pdf" and f"PDF: {written}" in r.stdout
+    assert "Antal avvikande svar: 2" in "\n".join(p.extract_text() for p in pypdf.PdfReader(written).pages)
+
+    bad = subprocess.run(base + ["--pdf", "/proc/no-such-dir"], capture_output=True, text=True, timeout=120)
+    assert bad.returncode == 1 and "error[FF903]" in bad.stdout and "Traceback" not in bad.stderr
