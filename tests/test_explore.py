@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import calendar
 import copy
+import json
 import datetime as dt
 from decimal import ROUND_HALF_UP, Context, Decimal
 from pathlib import Path
@@ -275,3 +276,34 @@ def test_round_half_up_on_halves():
     assert round_half_up(Decimal("2.25"), 1) == Decimal("2.3")
     assert round_half_up(Decimal("-2.5"), 0) == -3
     assert round_half_up(7, 2) == Decimal("7.00")
+
+
+ASSERTED = '''outcome call_112: emergency "Ring 112."
+question chest_pain: yes_no "Har du ont i bröstet?"
+if chest_pain { end call_112 }
+question fever: yes_no "Har du feber?"
+if fever { end done }
+assert chest_pain_is_emergency "Bröstsmärta går alltid till 112": if chest_pain then outcome is call_112
+assert fever_only_asked_without_chest_pain: if fever then not chest_pain and outcome.kind is information'''
+
+
+def _tampered(prog, old: str, new: str):
+    """The same form with one routing `end` changed, as a hand-edited artifact might be."""
+    doc = json.loads(json.dumps(prog.doc).replace(old, new, 1))
+    return load_program(doc)
+
+
+def test_the_forms_own_asserts_hold_on_every_walk_of_a_sound_form():
+    prog = program(ASSERTED)
+    assert [a["id"] for a in prog.doc["asserts"]] == ["chest_pain_is_emergency", "fever_only_asked_without_chest_pain"]
+    assert explore(prog, 300, seed=3).problems == ()
+
+
+def test_explore_catches_an_artifact_that_breaks_an_assert_and_replays_it():
+    prog = program(ASSERTED)
+    broken = _tampered(prog, '"do": "end", "outcome": "call_112"', '"do": "end", "outcome": "done"')
+    result = explore(broken, 300, seed=3)
+    (problem,) = result.problems
+    assert problem.kind == "assertion" and problem.replays
+    assert "chest_pain_is_emergency" in problem.message and "ended in 'done'" in problem.message
+    assert problem.answers["chest_pain"] is True

@@ -46,6 +46,8 @@ def expr(e) -> dict:
         return {"op": e.op, "type": e.type, "args": [expr(a) for a in e.args]}
     if isinstance(e, M.Test):
         return {"op": e.op, "type": "bool", "subject": expr(e.subject), "codes": list(e.codes)}
+    if isinstance(e, M.OutcomeRef):  # asserts only: the outcome the route ended in
+        return {"op": "outcome", "type": "outcome", "attr": e.attr or "id"}
     raise TypeError(e)  # pragma: no cover
 
 
@@ -125,7 +127,22 @@ def form_document(flow: M.Flow, region: str, line_col) -> dict:
         doc["flow"]["intro"] = texts(flow.intro)
     if flow.pdfs:
         doc["pdfs"] = [pdf(p, where) for p in flow.pdfs]
+    if flow.asserts:
+        doc["asserts"] = [assertion(a, where) for a in flow.asserts]
     return doc
+
+
+def assertion(a: M.Assertion, where) -> dict:
+    """An author's property of every complete route, so that runtimes (explore, scenario runs) can
+    check it on each walk of the artifact, as the analyser proves it over all of them."""
+    out: dict = {"id": a.id}
+    if a.description is not None:
+        out["description"] = a.description
+    if a.premise is not None:
+        out["if"] = expr(a.premise)
+    out["then"] = expr(a.conclusion)
+    out["at"] = where(a.span)
+    return out
 
 
 def pdf(p: M.Pdf, where) -> dict:

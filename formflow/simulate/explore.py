@@ -714,13 +714,15 @@ def explore(program: Program, n: int, seed: int, *, region: str | None = None,
     """`n` random valid walk-throughs of `program`, reproducible with `seed`.
 
     `region`: the county code of the flow's home region ("13"); most citizens live there.
-    `assertions`: called with every finished walk; each text it returns is a problem.
+    `assertions`: called with every finished walk; each text it returns is a problem. The form's own
+    `asserts` are always checked (see `asserts.violations`).
     `out_dir`: write a citizen file and an answers file for every problem (via `fsio`, atomically).
     """
     if region is not None and region not in COUNTY_CODES:
         raise ValueError("region must be a two-digit county code, such as \"13\"")
     outcomes = dict.fromkeys(program.outcomes, 0)
     found: dict[tuple[str, str], dict] = {}
+    assertions = _checker(program, assertions)
     start = time.perf_counter()
     for index, (citizen, answers, result) in enumerate(_runs(program, n, seed, region)):
         if isinstance(result, Walk) and result.outcome is not None:
@@ -788,8 +790,22 @@ def _problems_of(program: Program, citizen: Citizen, result, assertions) -> list
         place = _step(result.trace[-1]) if result.trace else "the start"
         return [("dead_end", place, f"the route ran out without reaching an end, after {place}")]
     if assertions is not None:
-        return [("assertion", str(text), str(text)) for text in assertions(result)]
+        return [("assertion", str(text), str(text)) for text in assertions(result, citizen.facts())]
     return []
+
+
+def _checker(program: Program, extra: Assertions | None):
+    """One function of (walk, facts) for the form's asserts and the caller's `extra` checks."""
+    from formflow.simulate.asserts import compile_asserts, violations
+
+    compiled = compile_asserts(program.doc)
+    if not compiled and extra is None:
+        return None
+
+    def check(walk: Walk, facts) -> list:
+        found = [v.message for v in violations(program, compiled, walk, facts)] if compiled else []
+        return found + (list(extra(walk)) if extra is not None else [])
+    return check
 
 
 def _at(at) -> str:
