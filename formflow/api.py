@@ -10,6 +10,7 @@ import gc
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from formflow.diagnostics.model import Diagnostic, has_errors, make
@@ -105,7 +106,7 @@ def _check_source(display: str, raw: bytes, path: Path | None, start: float, ana
     path = path or Path(display)
     if not parsed.ok:
         return FileResult(path, display, None, parsed.diagnostics, seconds=time.perf_counter() - start)
-    checked = check_flow(parsed.source, parsed.flow)
+    checked = check_flow(parsed.source, parsed.flow, region_context_of(path))
     flow = lower(checked.context) if checked.ok else None
     diagnostics = parsed.diagnostics + checked.diagnostics
     if flow is not None and analyse:
@@ -429,13 +430,33 @@ def render_pdfs(jobs, workers: int | None = None, progress=None) -> PdfRun:
 
 def region_code_of(path: Path) -> str | None:
     """The county code of the region a flow belongs to ("13"), from the region.yaml above it."""
+    context = region_context_of(path)
+    return context.region.code if context is not None and context.region is not None else None
+
+
+def region_context_of(path: Path):
+    """The region.yaml above a flow, loaded (a `check.region_context.RegionContext`), or None if there is none.
+
+    Loaded once per file version: checking every flow of a region reads its region.yaml once.
+    """
+    for parent in path.resolve().parents:
+        config = parent / "region.yaml"
+        if config.is_file():
+            try:
+                stamp = config.stat().st_mtime_ns
+            except OSError:
+                stamp = 0
+            return _region_context(str(config), stamp)
+    return None
+
+
+@lru_cache(maxsize=32)
+def _region_context(config: str, stamp: int):
+    from formflow.check.region_context import RegionContext
     from formflow.region.load import load_region_file
 
-    for parent in path.resolve().parents:
-        if (parent / "region.yaml").is_file():
-            loaded = load_region_file(parent)
-            return loaded.region.code if loaded.region is not None else None
-    return None
+    loaded = load_region_file(Path(config))
+    return RegionContext(Path(config).parent.name, loaded.region, f"{Path(config).parent.name}/region.yaml")
 
 
 def check_regions(path: Path) -> list[Diagnostic]:

@@ -14,6 +14,13 @@ WITH_EXAMPLES = [info for info in CODES.values() if info.bad or info.good]
 KEBAB = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 
+def _diagnose_example(info, snippet: str) -> list:
+    """Check an example as a flow of regions/<info.region>/flows/ when it needs a region.yaml."""
+    if info.region:
+        return diagnose(wrap_example(snippet), str(ROOT / "regions" / info.region / "flows" / "example.flow"))
+    return diagnose(wrap_example(snippet))
+
+
 def _summary(diags) -> list[tuple[str, str]]:
     return [(d.code, d.message) for d in diags]
 
@@ -30,7 +37,7 @@ def test_example_pairs_are_complete(info):
 
 @pytest.mark.parametrize("info", WITH_EXAMPLES, ids=lambda i: i.code)
 def test_bad_example_produces_its_code(info):
-    found = diagnose(wrap_example(info.bad))
+    found = _diagnose_example(info, info.bad)
     assert info.code in [d.code for d in found], _summary(found)
     d = next(d for d in found if d.code == info.code)
     assert d.severity is info.severity
@@ -38,7 +45,7 @@ def test_bad_example_produces_its_code(info):
 
 @pytest.mark.parametrize("info", WITH_EXAMPLES, ids=lambda i: i.code)
 def test_good_example_is_clean(info):
-    found = diagnose(wrap_example(info.good))
+    found = _diagnose_example(info, info.good)
     assert found == [], _summary(found)
 
 

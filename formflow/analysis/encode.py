@@ -417,7 +417,7 @@ class Encoder:
             raw = self.true if equal == (op == "==") else self.false
         else:
             (a, b), _ = _promote([left, right])
-            raw = {"==": a == b, "!=": a != b, "<": a < b, "<=": a <= b, ">": a > b, ">=": a >= b}[op]
+            raw = _COMPARE[op](a, b)  # only the operator asked for: yes/no terms have no order
         defined = _all_defined([left, right])
         value = z3.And(defined, raw) if in_assert and defined is not None else raw
         return Term(value, "bool", None, left.reads | right.reads, left.hard + right.hard)
@@ -488,6 +488,10 @@ _HANDLERS = {M.Literal: Encoder._literal, M.Today: Encoder._today, M.AnswerRef: 
 
 
 # ---------------------------------------------------------------- helpers
+
+_COMPARE = {"==": lambda a, b: a == b, "!=": lambda a, b: a != b, "<": lambda a, b: a < b,
+            "<=": lambda a, b: a <= b, ">": lambda a, b: a > b, ">=": lambda a, b: a >= b}
+
 
 def _number(text: str, like):
     if z3.is_real(like):

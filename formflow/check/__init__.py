@@ -21,8 +21,9 @@ class CheckResult:
         return not has_errors(self.diagnostics)
 
 
-def check_flow(source: Source, flow: ast.Flow) -> CheckResult:
-    ctx = CheckContext(source, flow)
+def check_flow(source: Source, flow: ast.Flow, region=None) -> CheckResult:
+    """`region`: the flow's region (a `RegionContext`), which booking outcomes and gates are checked against."""
+    ctx = CheckContext(source, flow, region)
     found: list[Diagnostic] = []
     for rule in ALL_RULES:
         found.extend(rule.check(ctx))

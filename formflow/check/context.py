@@ -18,6 +18,7 @@ from formflow.syntax import ast
 class CheckContext:
     source: Source
     flow: ast.Flow
+    region: object = None  # a check.region_context.RegionContext: the region.yaml the flow belongs to, if any
 
     @cached_property
     def symbols(self) -> Symbols:

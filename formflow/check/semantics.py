@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from formflow.check import types as T
 from formflow.check.assertions import assert_conditions
+from formflow.check.booking_semantics import booking_conditions, is_booking_decl
 from formflow.check.symbols import Symbol, Symbols
 from formflow.source import Span
 from formflow.syntax import ast
@@ -46,6 +47,7 @@ class Semantics:
     can_fall_through: bool = False
     used: set = field(default_factory=set)  # ids of lets and outcomes that are read / reached
     outcome_refs: list = field(default_factory=list)  # (End|Trigger, Symbol | None)
+    end_avail: dict = field(default_factory=dict)  # booking outcome id -> ids available at every end/trigger of it
 
 
 class _Walker:
@@ -94,6 +96,9 @@ class _Walker:
             self.sem.outcome_refs.append((stmt, sym))
             if sym is not None:
                 self.sem.used.add(sym.id)
+                if sym.kind == "outcome" and is_booking_decl(sym.node):
+                    seen = self.sem.end_avail.get(sym.id)
+                    self.sem.end_avail[sym.id] = set(self.avail) if seen is None else seen & self.avail
             return [], isinstance(stmt, ast.Trigger)
         if isinstance(stmt, ast.If):
             return self.if_(stmt)
@@ -292,6 +297,7 @@ def analyse(flow: ast.Flow, symbols: Symbols) -> Semantics:
         pdf_conditions(walker, pdf)
     for assertion in flow.asserts:
         assert_conditions(walker, assertion)
+    booking_conditions(walker, flow)
     return walker.sem
 
 

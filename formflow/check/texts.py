@@ -15,6 +15,13 @@ def iter_texts(flow: ast.Flow) -> Iterator[tuple[ast.Text, str]]:
             yield setting.value, "the intro"
     for decl in flow.outcomes:
         yield decl.message, f"the message of outcome '{decl.id.name}'"
+        for attr in decl.attrs:
+            if attr.key == "flag":
+                yield attr.value[0], f"a flag of outcome '{decl.id.name}'"
+    for gate in flow.gates:
+        yield gate.title, f"the title of gate '{gate.id.name}'"
+        for route in gate.routes:
+            yield route.title, f"the title of route '{route.id.name}' in gate '{gate.id.name}'"
     for stmt in walk_statements(flow.body):
         if isinstance(stmt, ast.Question):
             yield stmt.label, f"the label of question '{stmt.id.name}'"

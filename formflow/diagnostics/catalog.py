@@ -28,6 +28,7 @@ class CodeInfo:
     explanation: str
     bad: str = ""
     good: str = ""
+    region: str = ""  # the examples are checked as flows of regions/<region>/flows/ (booking needs its region.yaml)
 
 
 def wrap_example(snippet: str) -> str:
@@ -127,8 +128,8 @@ _ENTRIES = [
     CodeInfo("FF206", "reserved-word", E, "A keyword is used as an id.",
              "Keywords (question, if, end, min, yes, today, ...) cannot be ids: they would make routing "
              "ambiguous to read. Choose another id.",
-             'let today = 1\nif today > 0 { end done }',
-             'let day_count = 1\nif day_count > 0 { end done }'),
+             'question weeks: integer "Hur många veckor?" min 0 max 52\nlet today = weeks * 7\nif today > 14 { end done }',
+             'question weeks: integer "Hur många veckor?" min 0 max 52\nlet day_count = weeks * 7\nif day_count > 14 { end done }'),
     CodeInfo("FF207", "unknown-option", E, "A choice is compared with a code that is not one of its options.",
              "After `is`, `in` and `has`, the codes must be options of the question on the left. A close "
              "match is suggested.",
@@ -154,8 +155,8 @@ _ENTRIES = [
              "Functions: round(x, digits) (half up), min(a, b, ...), max(a, b, ...), abs(x), "
              "count(cond, ...) (how many are true), answered(question), "
              "add_months(date, n) (clamped to month end), years_between(from, to).",
-             'let bmi = rund(1.234, 1)\nif bmi > 1 { end done }',
-             'let bmi = round(1.234, 1)\nif bmi > 1 { end done }'),
+             'question temp: decimal "Temperatur?" unit "°C" min 35 max 43\nlet shown = rund(temp, 1)\nif shown >= 38 { end done }',
+             'question temp: decimal "Temperatur?" unit "°C" min 35 max 43\nlet shown = round(temp, 1)\nif shown >= 38 { end done }'),
     CodeInfo("FF212", "undeclared-language", E, "A translation is in a language the flow does not declare.",
              "Translations sit beside the text in the languages listed by `languages`; the first language "
              "is the one written without a code.",
@@ -192,8 +193,8 @@ _ENTRIES = [
              'question temp: decimal "Temperatur?" unit "°C" min 35 max 43\nif temp >= 38 { end done }'),
     CodeInfo("FF303", "bad-arguments", E, "A function gets the wrong number or types of arguments.",
              "Each function documents its arguments (see FF211); the message says what it expected.",
-             'let x = round(1.26)\nif x > 1 { end done }',
-             'let x = round(1.26, 1)\nif x > 1 { end done }'),
+             'question temp: decimal "Temperatur?" unit "°C" min 35 max 43\nlet shown = round(temp)\nif shown >= 38 { end done }',
+             'question temp: decimal "Temperatur?" unit "°C" min 35 max 43\nlet shown = round(temp, 1)\nif shown >= 38 { end done }'),
     CodeInfo("FF304", "attribute-not-allowed", E, "An attribute does not apply to this question type.",
              "unit, min and max apply to integer and decimal (min and max also to date); decimals to "
              "decimal; max_length to text; accept to attachment; terms to acknowledge. Options are "
@@ -514,6 +515,42 @@ _ENTRIES = [
              "or the order of keys. Otherwise nothing is written. Fix the problems reported, or, when the "
              "file's layout cannot be kept (for example a `clinics` mapping written in flow style "
              "`{...}`), add the clinic by hand."),
+    CodeInfo("FF711", "unknown-appointment-type", E, "A booking names an appointment type the region does not have.",
+             "`appointment <id>` names one of the `appointment_types` of the region.yaml above the flow (dsl/REGION.md): its SNOMED CT code, local name, booking-system id and whether it is protected all come from there. A misspelt id would compile into a gate configuration that books nothing. The hint names the nearest id. The examples of the 7xx codes are checked as flows of regions/halland.",
+             "flow example \"Exempel\" {\n  languages sv\n  outcome book: booking \"Boka tid.\" appointment covid_vacination through elderly\n  gate elderly \"Vem får boka\" {\n    route age_80 \"80 år eller äldre\" when citizen.age >= 80\n  }\n  end book\n}\n",
+             "flow example \"Exempel\" {\n  languages sv\n  outcome book: booking \"Boka tid.\" appointment covid_vaccination through elderly\n  gate elderly \"Vem får boka\" {\n    route age_80 \"80 år eller äldre\" when citizen.age >= 80\n  }\n  end book\n}\n", region="halland"),
+    CodeInfo("FF712", "unknown-clinic", E, "A booking names a clinic the region does not have, or one that does not offer the type.",
+             "`clinics a, b` limits a booking to some of the region's clinics (by their id in region.yaml). Each must exist and offer the booking's appointment type (its `appointment_types` in region.yaml), or no slot of it could ever be offered there.",
+             "flow example \"Exempel\" {\n  languages sv\n  outcome book: booking \"Boka tid.\" appointment visit clinics vc_laholm, vc_hylte\n  end book\n}\n",
+             "flow example \"Exempel\" {\n  languages sv\n  outcome book: booking \"Boka tid.\" appointment visit clinics vc_laholm, vc_hyltebruk\n  end book\n}\n", region="halland"),
+    CodeInfo("FF713", "unknown-terms", E, "A booking names a terms text the region does not have.",
+             "`terms <id>` names one of the region's terms texts (villkorstexter, `terms:` in region.yaml). The citizen reads and accepts it before the booking is made, so it must exist in Swedish (and is shown in Swedish where a translation is missing).",
+             "flow example \"Exempel\" {\n  languages sv\n  outcome book: booking \"Boka tid.\" appointment visit terms covid_bookings\n  end book\n}\n",
+             "flow example \"Exempel\" {\n  languages sv\n  outcome book: booking \"Boka tid.\" appointment visit terms covid_booking\n  end book\n}\n", region="halland"),
+    CodeInfo("FF714", "self-declared-gate", E, "A protected appointment type can be booked on self-declared answers alone.",
+             "The Halland rule. In 2021 Region Halland closed covid-19 web booking because its only gate was a self-declared \"Tillhör du någon av dessa grupper? Ja/Nej\": people outside the priority groups answered \"Ja\" and took doses meant for 80-year-olds. A protected appointment type (`protected: yes` in region.yaml) must be booked `through` a gate, and every alternative of every route of that gate must read a verified fact that ranks citizens — `citizen.age`, `citizen.birth_year`, `citizen.birth_date` or an invitation `citizen.has_invitation(\"...\")` — or the route must require evidence bound to the personnummer (`invitation_code`, `open_invitation`, `allow_list`). Answers may narrow a route (`pregnant and citizen.has_invitation(...)`), never open it alone; `citizen.region` and `citizen.is_proxy` do not rank anyone. If the region has decided to take the risk, the gate says so in words: `accept_risk \"why, and who decided\"`; the reason is written into the gate configuration for review.",
+             "flow example \"Exempel\" {\n  languages sv\n  outcome book: booking \"Boka tid.\" appointment covid_vaccination through groups\n  gate groups \"Vem får boka\" {\n    route priority \"Prioriterade grupper\" when in_group\n  }\n  question in_group: yes_no \"Tillhör du någon av dessa grupper?\"\n  end book\n}\n",
+             "flow example \"Exempel\" {\n  languages sv\n  outcome book: booking \"Boka tid.\" appointment covid_vaccination through groups\n  gate groups \"Vem får boka\" {\n    route priority \"Prioriterade grupper\" when in_group and citizen.has_invitation(\"covid-fas1\")\n  }\n  question in_group: yes_no \"Tillhör du någon av dessa grupper?\"\n  end book\n}\n", region="halland"),
+    CodeInfo("FF715", "gate-never-passes", E, "No citizen can pass a gate.",
+             "Every route of the gate contradicts itself on its face: it is `no`, or it puts bounds on the same verified fact that exclude each other (`citizen.age >= 80 and citizen.age < 65`), or the gate has no route at all. Such a gate books nobody; usually a comparison is the wrong way round.",
+             "flow example \"Exempel\" {\n  languages sv\n  outcome book: booking \"Boka tid.\" appointment covid_vaccination through middle\n  gate middle \"Vem får boka\" {\n    route age_65_79 \"65–79 år\" when citizen.age >= 80 and citizen.age < 65\n  }\n  end book\n}\n",
+             "flow example \"Exempel\" {\n  languages sv\n  outcome book: booking \"Boka tid.\" appointment covid_vaccination through middle\n  gate middle \"Vem får boka\" {\n    route age_65_79 \"65–79 år\" when citizen.age >= 65 and citizen.age < 80\n  }\n  end book\n}\n", region="halland"),
+    CodeInfo("FF716", "unused-gate", W, "No booking outcome books through a gate.",
+             "A gate protects an appointment type only when a booking outcome names it: `through <gate>`. An unused gate is usually a misspelt or forgotten `through`, which leaves the appointment type without the protection the author wrote.",
+             "flow example \"Exempel\" {\n  languages sv\n  outcome book: booking \"Boka tid.\" appointment visit\n  gate elderly \"Vem får boka\" {\n    route age_80 \"80 år eller äldre\" when citizen.age >= 80\n  }\n  end book\n}\n",
+             "flow example \"Exempel\" {\n  languages sv\n  outcome book: booking \"Boka tid.\" appointment visit through elderly\n  gate elderly \"Vem får boka\" {\n    route age_80 \"80 år eller äldre\" when citizen.age >= 80\n  }\n  end book\n}\n", region="halland"),
+    CodeInfo("FF717", "gate-requires-home-region", W, "A gate requires the citizen's home region.",
+             "In 2021 the Parliamentary Ombudsman (JO) criticised a region for hard-blocking people registered in other regions from booking vaccination: care is given also to those who are not residents. A gate route that reads `citizen.region` makes residence a condition for booking. Tell non-residents where to book with an outcome in the flow if that is the region's routine, and let the gate decide on priority only.",
+             "flow example \"Exempel\" {\n  languages sv\n  outcome book: booking \"Boka tid.\" appointment covid_vaccination through elderly\n  gate elderly \"Vem får boka\" {\n    route age_80 \"80 år eller äldre i Halland\" when citizen.region == \"13\" and citizen.age >= 80\n  }\n  end book\n}\n",
+             "flow example \"Exempel\" {\n  languages sv\n  outcome book: booking \"Boka tid.\" appointment covid_vaccination through elderly\n  gate elderly \"Vem får boka\" {\n    route age_80 \"80 år eller äldre\" when citizen.age >= 80\n  }\n  end book\n}\n", region="halland"),
+    CodeInfo("FF718", "no-region-config", E, "A flow books, but its region configuration cannot be read.",
+             "Appointment types, clinics, terms texts and handoffs are ids of the region.yaml in the folder above the flow (`regions/<region>/region.yaml` for `regions/<region>/flows/<flow>.flow`). When there is no such file, or it has errors (`formflow region check` lists them), none of a booking's names can be checked and no gate configuration can be written, so the flow is not compiled. A plain `booking` outcome without booking attributes needs no region.",
+             "flow example \"Exempel\" {\n  languages sv\n  outcome book: booking \"Boka tid.\" appointment visit\n  end book\n}\n",
+             "flow example \"Exempel\" {\n  languages sv\n  outcome book: booking \"Boka tid.\"\n  end book\n}\n"),
+    CodeInfo("FF719", "invalid-booking-outcome", E, "A booking outcome's attributes do not fit together.",
+             "Booking attributes (`appointment`, `through`, `terms`, `clinics`, `attach`, `flag`, `handoff`) belong to an outcome of kind `booking`; on another kind they would do nothing. `through` names a gate of the flow and needs an `appointment` to protect, `attach pdf` names a pdf of the flow, and `handoff` names a handoff (uthopp) of the region.",
+             "flow example \"Exempel\" {\n  languages sv\n  outcome book: visit \"Boka ett besök.\" appointment visit\n  end book\n}\n",
+             "flow example \"Exempel\" {\n  languages sv\n  outcome book: booking \"Boka ett besök.\" appointment visit\n  end book\n}\n", region="halland"),
     # ---- 8xx analysis and proofs
     CodeInfo("FF801", "never-reached", W, "A statement can never be reached.",
              "The analyser computes, for every statement, the condition under which a route reaches it, "

@@ -315,6 +315,31 @@ class Assert:
 
 
 @node
+class GateRoute:
+    """`route <id> <text> when <condition> [from <date>] [login ..] [invitation_code ..] ...`: one way through a gate."""
+
+    id: Ident
+    title: Text
+    condition: Expr
+    attrs: tuple[Attr, ...]  # from, login, invitation_code ((code, attempts | None)), open_invitation, allow_list
+    span: Span
+
+
+@node
+class GateDecl:
+    """`gate <id> <text> { route ... one_active_booking  horizon 14 days  accept_risk "..." }`."""
+
+    id: Ident
+    title: Text
+    routes: tuple[GateRoute, ...]
+    settings: tuple[Attr, ...]  # one_active_booking, horizon ((amount, unit)), accept_risk (str)
+    span: Span
+
+    def setting(self, key: str) -> Attr | None:
+        return next((a for a in self.settings if a.key == key), None)
+
+
+@node
 class Flow:
     id: Ident
     title: Text
@@ -324,6 +349,7 @@ class Flow:
     span: Span
     pdfs: tuple[PdfDecl, ...] = ()
     asserts: tuple[Assert, ...] = ()
+    gates: tuple[GateDecl, ...] = ()
 
     def setting(self, key: str) -> Setting | None:
         return next((s for s in self.settings if s.key == key), None)

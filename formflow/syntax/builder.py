@@ -109,8 +109,10 @@ class Builder:
         outcomes = tuple(_nodes(items, ast.OutcomeDecl))
         pdfs = tuple(_nodes(items, ast.PdfDecl))
         asserts = tuple(_nodes(items, ast.Assert))
-        body = tuple(i for i in items if not isinstance(i, (ast.Setting, ast.OutcomeDecl, ast.PdfDecl, ast.Assert)))
-        return ast.Flow(_ident(c[1]), c[2], settings, outcomes, body, _cover(c), pdfs, asserts)
+        gates = tuple(_nodes(items, ast.GateDecl))
+        body = tuple(i for i in items
+                     if not isinstance(i, (ast.Setting, ast.OutcomeDecl, ast.PdfDecl, ast.Assert, ast.GateDecl)))
+        return ast.Flow(_ident(c[1]), c[2], settings, outcomes, body, _cover(c), pdfs, asserts, gates)
 
     def version(self, c):
         value, _ = self.string_lit([c[1]])
@@ -131,6 +133,65 @@ class Builder:
 
     def urgency(self, c):
         return ast.Attr("urgency", _ident(c[1]), _cover(c))
+
+    # ------------------------------------------------------------ booking outcomes and gates
+    def book_appointment(self, c):
+        return ast.Attr("appointment", _ident(c[1]), _cover(c))
+
+    def book_gate(self, c):
+        return ast.Attr("through", _ident(c[1]), _cover(c))
+
+    def book_terms(self, c):
+        return ast.Attr("terms", _ident(c[1]), _cover(c))
+
+    def book_clinics(self, c):
+        return ast.Attr("clinics", tuple(_ident(t) for t in _tokens(c[1:], "NAME")), _cover(c))
+
+    def attach_answers(self, c):
+        return ast.Attr("attach_answers", True, _cover(c))
+
+    def attach_pdf(self, c):
+        return ast.Attr("attach_pdf", _ident(c[2]), _cover(c))
+
+    def book_flag(self, c):
+        condition = c[3] if len(c) > 3 else None
+        return ast.Attr("flag", (c[1], condition), _cover(c))
+
+    def book_handoff(self, c):
+        return ast.Attr("handoff", _ident(c[1]), _cover(c))
+
+    def gate_decl(self, c):
+        inner = c[4:-1]
+        return ast.GateDecl(_ident(c[1]), c[2], tuple(_nodes(inner, ast.GateRoute)), tuple(_nodes(inner, ast.Attr)),
+                            _cover(c))
+
+    def gate_route(self, c):
+        return ast.GateRoute(_ident(c[1]), c[2], c[4], tuple(_nodes(c[5:], ast.Attr)), _cover(c))
+
+    def gate_one_active(self, c):
+        return ast.Attr("one_active_booking", True, _cover(c))
+
+    def gate_horizon(self, c):
+        return ast.Attr("horizon", (int(c[1]), _UNITS.get(str(c[2]), str(c[2]))), _cover(c))
+
+    def gate_accept_risk(self, c):
+        return ast.Attr("accept_risk", self.string_lit([c[1]])[0], _cover(c))
+
+    def route_from(self, c):
+        return ast.Attr("from", str(c[1]), _cover(c))
+
+    def route_login(self, c):
+        return ast.Attr("login", _ident(c[1]), _cover(c))
+
+    def route_code(self, c):
+        attempts = int(c[3]) if len(c) > 3 else None
+        return ast.Attr("invitation_code", (self.string_lit([c[1]])[0], attempts), _cover(c))
+
+    def route_open_invitation(self, c):
+        return ast.Attr("open_invitation", self.string_lit([c[1]])[0], _cover(c))
+
+    def route_allow_list(self, c):
+        return ast.Attr("allow_list", self.string_lit([c[1]])[0], _cover(c))
 
     # ------------------------------------------------------------ pdf declarations
     def pdf_decl(self, c):

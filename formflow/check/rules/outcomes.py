@@ -6,6 +6,9 @@ from formflow.check import types as T
 from formflow.check.suggest import did_you_mean
 
 
+REPEATABLE = ("attach_pdf", "flag")  # a booking may attach several pdfs and carry several flags
+
+
 def check(ctx):
     for decl in ctx.flow.outcomes:
         if decl.kind.name not in T.OUTCOME_KINDS:
@@ -13,7 +16,7 @@ def check(ctx):
                            help=did_you_mean(decl.kind.name, T.OUTCOME_KINDS) or "kinds: " + ", ".join(T.OUTCOME_KINDS))
         seen = set()
         for attr in decl.attrs:
-            if attr.key in seen:
+            if attr.key in seen and attr.key not in REPEATABLE:
                 yield ctx.diag("FF414", f"`{attr.key}` is given twice", attr.span, "given again", help="keep one")
             seen.add(attr.key)
             if attr.key == "urgency" and attr.value.name not in ctx.urgency_levels:
