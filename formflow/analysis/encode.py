@@ -42,6 +42,7 @@ from formflow.inputs.citizen import COUNTY_CODES, normalise_code
 from formflow.ir import model as M
 from formflow.simulate.values import RuntimeFault, add_duration
 
+
 @dataclass(frozen=True, eq=False)
 class Term:
     value: object  # a z3 term; a dict code -> Bool for a multiple choice; (amount, unit) for a duration
