@@ -201,6 +201,7 @@ def _walk_pdfs(program, walk, person, pdf_dir: Optional[Path], lang: str, quiet:
     problems = problems + list(result.diagnostics)
     if problems:
         _report(problems, Format.text, 1)
+    if any(d.is_error for d in problems):
         return 1
     if not quiet:
         for path in result.written:
@@ -265,10 +266,7 @@ def pdf(
     if scenarios is not None:
         if out_dir is None or answers:
             _usage("with --scenarios give --out-dir (and no --answers)")
-        from formflow.simulate.testrun import run_scenarios
-
-        run = run_scenarios([scenarios])
-        work, problems = api.scenario_pdf_jobs(run, out_dir), []
+        work, problems = _scenario_pdfs(flow, scenarios, out_dir, lang)
     else:
         if citizen is None or not answers:
             _usage("give --citizen and --answers (or --scenarios)")
@@ -280,12 +278,39 @@ def pdf(
     result = api.render_pdfs(work, jobs, progress=_progress_bar(len(work)))
     diagnostics = list(problems) + list(result.diagnostics)
     if diagnostics:
-        _report(diagnostics, Format.text, 1)
+        _report(diagnostics, Format.text, 1, redact=scenarios is not None)
     for path in result.written:
         typer.echo(f"wrote {path}")
     if result.written:
         typer.echo(f"{len(result.written)} PDF{'s' if len(result.written) != 1 else ''} in {result.seconds:.1f} s")
     raise typer.Exit(1 if any(d.is_error for d in diagnostics) or not result.written else 0)
+
+
+def _scenario_pdfs(flow: Path, scenarios: Path, out_dir: Path, lang: Optional[str]):
+    """The PDF jobs of FLOW's passing scenarios under `scenarios`, and the problems of the others.
+
+    A scenario that fails gets no PDF and makes the command fail: a preview of a walk that does
+    not do what its scenario says would mislead the clinician reading it.
+    """
+    from formflow import api
+    from formflow.diagnostics.model import make
+    from formflow.simulate.report import mask
+    from formflow.simulate.testrun import run_scenarios
+
+    program, diagnostics = api.load_program(flow)
+    if program is None:
+        return [], list(diagnostics)
+    lang = _choose_language(program, lang)
+    run = run_scenarios([scenarios])
+    mine = [f for f in run.files if f.flow_path == str(flow.resolve())]
+    if not mine:
+        return [], [make("FF613", f"no scenario under {scenarios} is about {flow}", None, None,
+                         help="scenario files name their flow with `flow: <id>` and sit in regions/<region>/scenarios/")]
+    problems = [d for d in run.problems if d.is_error] + [d for f in mine for d in f.diagnostics if d.is_error]
+    problems += [make("FF608", f"scenario '{mask(s.name)}' {s.status}: {mask(s.reason)}; no PDF for it", None, None,
+                      help=f"run `formflow test {scenarios}` for the differences")
+                 for f in mine for s in f.scenarios if not s.passed]
+    return api.scenario_pdf_jobs(run, out_dir, lang, flow), problems
 
 
 def _usage(message: str):
@@ -397,12 +422,14 @@ def test_(
         except FileProblem as exc:
             diagnostics.append(_unwritable(junit, exc))
     if format is OutFormat.json:
-        _report(diagnostics, Format.json, len(run.files), report.to_json_data(run))
+        _report(diagnostics, Format.json, len(run.files), report.to_json_data(run), redact=True)
     else:
         typer.echo(report.render_report(run))
-        if diagnostics:
+        shown = {id(d) for s in run.scenarios for d in s.diagnostics}  # already under "failures:"
+        rest = [d for d in diagnostics if id(d) not in shown]
+        if rest:
             typer.echo("")
-            _report(diagnostics, Format.text, len(run.files))
+            _report(rest, Format.text, len(run.files), redact=True)
     failed = not run.ok or _exit_code(diagnostics, strict) != 0
     raise typer.Exit(1 if failed else 0)
 

@@ -360,44 +360,55 @@ def pdf_jobs_for_answers(flow: Path, citizen_path: Path, answers: list[Path], ou
         except RuntimeFault as exc:
             problems.append(make("FF605", f"the pdf of {answers_path} could not be made: {exc}", None, None))
             continue
+        if not docs:
+            problems.append(make("FF620", f"no PDF for {answers_path}: the route asked none of the questions "
+                                 "the flow's pdfs print", None, None,
+                                 help="a walk that ends before the declaration's questions has nothing to declare"))
         for pdf_id, doc in docs:
             target = out if single else out / f"{answers_path.stem}-{pdf_id}.pdf"
             jobs.append((doc, target))
     return jobs, problems
 
 
-def scenario_pdf_jobs(run, out_dir: Path) -> list:
+def scenario_pdf_jobs(run, out_dir: Path, lang: str | None = None, flow: Path | None = None) -> list:
     """(document, path) for every passing scenario of a flow with pdfs: the clinicians' preview.
 
-    Files are `OUT/<region>/pdf/<flow>/<NN>-<scenario>.pdf`, numbered in scenario order and named
-    from the scenario's name (the author's words, made ASCII), never from citizen data.
+    Files are `OUT/<region>/pdf/<flow>/<NN>-<scenario>.pdf`, numbered by the scenario's position among
+    the flow's scenarios (a failing one leaves a gap, so a name keeps its number from run to run) and named
+    from the scenario's name (the author's words, made ASCII), never from citizen data. `flow`: only
+    the scenarios of that flow file; `lang`: the language of the PDFs' texts.
     """
-    import re
-    import unicodedata
-
     from formflow.simulate.pdfdoc import pdf_documents
     from formflow.simulate.values import RuntimeFault
 
+    wanted = str(flow.resolve()) if flow is not None else None
     jobs, numbers = [], {}
     for file in run.files:
         program = file.program
-        if program is None or not program.doc.get("pdfs"):
+        if program is None or not program.doc.get("pdfs") or wanted not in (None, file.flow_path):
             continue
-        region, flow = file.flow.split(".", 1)
+        region, flow_id = file.flow.split(".", 1)
         for scenario in file.scenarios:
+            n = numbers[file.flow] = numbers.get(file.flow, 0) + 1
             if not scenario.passed or scenario.walk is None or scenario.person is None:
                 continue
             try:
-                docs = pdf_documents(program, scenario.walk, scenario.person)
+                docs = pdf_documents(program, scenario.walk, scenario.person, lang)
             except RuntimeFault:
                 continue
-            n = numbers[file.flow] = numbers.get(file.flow, 0) + 1
-            ascii_name = unicodedata.normalize("NFKD", scenario.name).encode("ascii", "ignore").decode()
-            slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")[:60] or "scenario"
             for pdf_id, doc in docs:
                 suffix = f"-{pdf_id}" if len(docs) > 1 else ""
-                jobs.append((doc, out_dir / region / "pdf" / flow / f"{n:02d}-{slug}{suffix}.pdf"))
+                jobs.append((doc, out_dir / region / "pdf" / flow_id / f"{n:02d}-{_slug(scenario.name)}{suffix}.pdf"))
     return jobs
+
+
+def _slug(name: str) -> str:
+    """A file name from an author's text: ASCII letters and digits joined by dashes, at most 60."""
+    import re
+    import unicodedata
+
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")[:60] or "scenario"
 
 
 def walk_pdf_jobs(program, walk, citizen, out_dir: Path, lang: str | None = None):
@@ -412,6 +423,9 @@ def walk_pdf_jobs(program, walk, citizen, out_dir: Path, lang: str | None = None
         docs = pdf_documents(program, walk, citizen, lang)
     except RuntimeFault as exc:
         return [], [make("FF605", f"the pdf could not be made: {exc}", None, None)]
+    if not docs:
+        return [], [make("FF620", "no PDF: the route asked none of the questions the flow's pdfs print", None, None,
+                         help="a walk that ends before the declaration's questions has nothing to declare")]
     return [(doc, out_dir / f"{program.flow_id}-{pdf_id}.pdf") for pdf_id, doc in docs], []
 
 

@@ -39,16 +39,19 @@ def use_color() -> bool:
     return sys.stdout.isatty()
 
 
-def report(diagnostics, fmt: Format, files: int, extra: dict | None = None) -> None:
+def report(diagnostics, fmt: Format, files: int, extra: dict | None = None, redact: bool = False) -> None:
+    """Print diagnostics in `fmt`. `redact`: mask anything shaped like a personnummer — for
+    diagnostics whose snippets are lines of citizen, answers or scenario files, which end up in CI logs."""
     from formflow.diagnostics import render
 
     diagnostics = list(diagnostics)
+    echo = _redacting_echo if redact else typer.echo
     if fmt is Format.json:
-        typer.echo(render.render_json(diagnostics, extra))
+        echo(render.render_json(diagnostics, extra))
         return
     if fmt is Format.github:
         for d in diagnostics:
-            typer.echo(render.render_github(d))
+            echo(render.render_github(d))
         return
     color = use_color()
     shown: dict[str, int] = {}
@@ -56,13 +59,19 @@ def report(diagnostics, fmt: Format, files: int, extra: dict | None = None) -> N
         name = d.source.name if d.source else ""
         shown[name] = shown.get(name, 0) + 1
         if shown[name] <= MAX_SHOWN_PER_FILE:
-            typer.echo(render.render_text(d, color) + "\n", color=color)
+            echo(render.render_text(d, color) + "\n", color=color)
     for name, count in shown.items():
         if count > MAX_SHOWN_PER_FILE:
             typer.echo(f"... and {count - MAX_SHOWN_PER_FILE} more in {name or 'the run'} "
                        "(--format json lists them all)\n")
     errors = sum(1 for d in diagnostics if d.is_error)
     typer.echo(render.summary_line(errors, len(diagnostics) - errors, files))
+
+
+def _redacting_echo(text: str, **kwargs) -> None:
+    from formflow.simulate.report import mask
+
+    typer.echo(mask(text), **kwargs)
 
 
 def exit_code(diagnostics, strict: bool) -> int:
@@ -80,6 +89,11 @@ def guard(fn):
             return fn(*args, **kwargs)
         except (typer.Exit, typer.Abort, SystemExit, KeyboardInterrupt):
             raise
+        except BrokenPipeError:
+            # `formflow ... | head`: the reader has gone; say nothing more (Python's SIGPIPE advice)
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            raise typer.Exit(1)
         except Exception as exc:  # a bug in formflow, not in the user's input
             if STATE["debug"]:
                 raise

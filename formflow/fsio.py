@@ -50,6 +50,24 @@ def discover_flows(paths: list[Path]) -> tuple[list[tuple[Path, str]], list[Diag
     return sorted(((p, d) for p, d in found.items()), key=lambda x: x[1]), problems
 
 
+def _file_mode() -> int:
+    """0666 less the process umask: what `open(path, "w")` would have given the file."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
+_PUBLIC_MODE = _file_mode()
+
+
+def _mode_for(target: Path) -> int:
+    """The mode the file has (an edited region.yaml keeps it), or the default for a new file."""
+    try:
+        return target.stat().st_mode & 0o7777
+    except OSError:
+        return _PUBLIC_MODE
+
+
 def write_atomic(target: Path, data: bytes) -> None:
     """Write to a temporary file beside the target, then rename: never a half-written artifact."""
     try:
@@ -58,6 +76,7 @@ def write_atomic(target: Path, data: bytes) -> None:
     except OSError as exc:
         raise FileProblem(_reason(exc)) from None
     try:
+        os.fchmod(fd, _mode_for(target))  # mkstemp makes 0600; a rename must not make a file private
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()

@@ -316,3 +316,24 @@ def test_numbers_keep_their_exact_decimal_text():
     assert literals == ["0.1", "0.030"] or sorted(literals) == ["0.030", "0.1"]
     q = doc["questions"][0]
     assert q["min"] == {"number": "0.1"} and q["max"] == {"number": "0.30"}
+
+
+def test_artifacts_get_the_usual_file_mode_and_edits_keep_theirs(tmp_path, monkeypatch):
+    import os
+
+    import formflow.fsio as fsio
+
+    old = os.umask(0o027)
+    try:
+        assert fsio._file_mode() == 0o640  # what open(path, "w") would give under this umask
+    finally:
+        os.umask(old)
+    monkeypatch.setattr(fsio, "_PUBLIC_MODE", 0o644)
+    fresh = tmp_path / "form.json"
+    fsio.write_atomic(fresh, b"{}")
+    assert fresh.stat().st_mode & 0o777 == 0o644  # not mkstemp's 0600: CI and web servers must read it
+    kept = tmp_path / "region.yaml"
+    kept.write_bytes(b"a: 1\n")
+    kept.chmod(0o600)
+    fsio.write_atomic(kept, b"a: 2\n")
+    assert kept.stat().st_mode & 0o777 == 0o600 and kept.read_bytes() == b"a: 2\n"

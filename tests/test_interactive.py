@@ -192,3 +192,20 @@ def test_the_end_of_a_walk_gives_the_path_of_its_pdf(tmp_path):
     child.expect("PDF: .*fever-summary.pdf")
     assert finish(child) == 0
     assert [p.name for p in out.iterdir()] == ["fever-summary.pdf"]
+
+
+def test_a_runtime_fault_shows_its_diagnostic(tmp_path):
+    flow = tmp_path / "divide.flow"
+    flow.write_text('flow divide "Delning" {\n  languages sv\n  outcome done: information "Klart."\n'
+                    '  question a: integer "Första talet?" min 0 max 9\n'
+                    '  question b: integer "Andra talet?" min 0 max 9\n'
+                    '  let r = 10 / (a - b)\n  if r > 1 { end done }\n  end done\n}\n', encoding="utf-8")
+    child = start(flow)
+    child.expect("Första talet")
+    child.sendline("3")
+    child.expect("Andra talet")
+    child.sendline("3")
+    child.expect("se diagnosen nedan")
+    child.expect(r"error\[FF605\]: the form failed at flow line 6: computing 'r': division by zero")
+    assert finish(child) == 1
+    assert "Traceback" not in child.before

@@ -220,3 +220,60 @@ def test_simulate_writes_the_walks_pdf_and_names_it_after_the_flow(tmp_path):
 
     bad = subprocess.run(base + ["--pdf", "/proc/no-such-dir"], capture_output=True, text=True, timeout=120)
     assert bad.returncode == 1 and "error[FF903]" in bad.stdout and "Traceback" not in bad.stderr
+
+
+def test_a_route_that_asked_none_of_the_rows_makes_no_declaration(tmp_path):
+    turned_away = FLOW.replace('question bleeding:', 'question adult: yes_no "Är du över 18?"\n'
+                               'if not adult { end done }\nquestion bleeding:')
+    form = program(turned_away)
+    who = citizen(dt.date(1980, 1, 30), "2024-05-06T09:00")
+    w = walk(form, who.facts(), {"adult": False})
+    assert w.complete and pdf_documents(form, w, who) == []  # not an empty "nothing to declare"
+
+    flow = tmp_path / "declaration.flow"
+    flow.write_text(body(turned_away).replace("flow example", "flow declaration"), encoding="utf-8")
+    (tmp_path / "citizen.yaml").write_text(f'personnummer: {person_born(dt.date(1980, 1, 30))}\nregion: "12"\n'
+                                           'now: 2024-05-06T09:00\n')
+    (tmp_path / "answers.yaml").write_text("adult: nej\n")
+    r = subprocess.run([sys.executable, str(ROOT / "cli.py"), "simulate", str(flow), "-c", str(tmp_path / "citizen.yaml"),
+                        "-a", str(tmp_path / "answers.yaml"), "--pdf", str(tmp_path / "pdfs")],
+                       capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0 and "warning[FF620]" in r.stdout and not (tmp_path / "pdfs").exists()
+
+
+SCENARIOS = '''flow: health_declaration
+scenarios:
+  - name: first, fails on purpose
+    citizen: {personnummer: 19780901-2383, region: "12", now: 2024-05-06T09:00}
+    answers: {}
+    expect: {outcome: submitted}
+'''
+
+
+def test_pdf_scenarios_renders_only_its_flow_in_its_language_and_fails_with_failing_scenarios(tmp_path):
+    import shutil
+
+    pypdf = pytest.importorskip("pypdf")
+    region = tmp_path / "skane"
+    shutil.copytree(ROOT / "regions" / "skane", region)
+    (region / "scenarios" / "health_declaration_children.yaml").unlink()
+    own = (region / "scenarios" / "health_declaration.yaml").read_text(encoding="utf-8")
+    starts = [i for i in range(len(own)) if own.startswith("  - name:", i)]
+    (region / "scenarios" / "health_declaration.yaml").write_text(  # the failing one, then three of Skåne's own
+        own[:starts[0]] + SCENARIOS.split("scenarios:\n", 1)[1] + own[starts[0]:starts[3]], encoding="utf-8")
+    flow = region / "flows" / "health_declaration.flow"
+    out = tmp_path / "out"
+    r = subprocess.run([sys.executable, str(ROOT / "cli.py"), "pdf", str(flow), "--scenarios", str(region),
+                        "--out-dir", str(out), "--lang", "en", "-j", "2"], capture_output=True, text=True, timeout=300)
+    assert r.returncode == 1, r.stdout + r.stderr  # a scenario failed: no preview of a walk that is wrong
+    assert "scenario 'first, fails on purpose' failed" in r.stdout and "19780901" not in r.stdout
+    pdfs = sorted((out / "skane" / "pdf" / "health_declaration").iterdir())
+    # the failing first keeps its number and gets no PDF; the third (another region, sent to paper) has none
+    assert [p.name[:3] for p in pdfs] == ["02-", "04-"]
+    text = pypdf.PdfReader(pdfs[0]).pages[0].extract_text()
+    assert "Health declaration before surgery" in text  # --lang en reached the PDFs
+
+    other = subprocess.run([sys.executable, str(ROOT / "cli.py"), "pdf",
+                            str(ROOT / "regions/jonkoping/flows/symptom_assessment.flow"), "--scenarios", str(region),
+                            "--out-dir", str(tmp_path / "none")], capture_output=True, text=True, timeout=120)
+    assert other.returncode == 1 and "error[FF613]" in other.stdout and not (tmp_path / "none").exists()

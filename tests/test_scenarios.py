@@ -479,3 +479,33 @@ def test_junit_xml_has_one_suite_per_file_and_one_case_per_scenario(tmp_path):
 def test_personnummer_shaped_text_is_masked():
     assert mask("ring 19800610-2381 eller 8006102381 den 2024-05-06") == \
         "ring [personnummer] eller [personnummer] den 2024-05-06"
+
+
+def test_the_cli_prints_each_problem_once_and_masks_personnummer(tmp_path):
+    import shutil
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    region = tmp_path / "r"
+    shutil.copytree(ROOT / "regions" / "jonkoping" / "flows", region / "flows")
+    shutil.copy(ROOT / "regions" / "jonkoping" / "region.yaml", region / "region.yaml")
+    (region / "scenarios").mkdir()
+    (region / "scenarios" / "s.yaml").write_text(
+        "flow: symptom_assessment\nscenarios:\n  - name: wrong expectation\n"
+        "    citizen: {personnummer: 19780901-2383, region: \"06\", now: 2024-01-15T10:00}\n"
+        "    answers: {main_symptoms: [cough], severe_breathing: no, chest_pain: yes}\n"
+        "    expect: {outcome: self_care}\n"
+        "  - name: bad personnummer\n"
+        "    citizen: {personnummer: 19780901-2384, region: \"06\", now: 2024-01-15T10:00}\n"
+        "    answers: {main_symptoms: [cough]}\n"
+        "    expect: {outcome: call_112}\n", encoding="utf-8")
+    for fmt in ("text", "json"):
+        r = subprocess.run([sys.executable, str(ROOT / "cli.py"), "test", str(region), "-f", fmt],
+                           capture_output=True, text=True, timeout=120)
+        assert r.returncode == 1
+        assert "19780901" not in r.stdout + r.stderr
+    text = subprocess.run([sys.executable, str(ROOT / "cli.py"), "test", str(region)], capture_output=True, text=True,
+                          timeout=120).stdout
+    assert text.count("no outcome 'self_care'") == 1

@@ -456,6 +456,12 @@ _ENTRIES = [
              "JUnit XML), exactly one of `citizen` (the facts inline) and `citizen_file` (a citizen file, "
              "relative to the scenario file), and a file needs at least one scenario."),
     # ---- 7xx booking and gates
+    CodeInfo("FF620", "no-pdf-for-route", W, "A walk asked none of the questions a pdf prints, so no PDF was made.",
+             "A pdf prints the rows the route asked. A walk that ends before them — a citizen of another "
+             "region sent to the paper form, a child too young for the e-service — has nothing to declare, "
+             "and an empty declaration would read to a clinician as \"nothing to report\". `formflow pdf` "
+             "and `formflow simulate --pdf` say so and write nothing for that walk; `build` and "
+             "`pdf --scenarios` skip such scenarios quietly."),
     CodeInfo("FF701", "invalid-hsa-id", E, "An HSA-id in a region configuration is not valid.",
              "An HSA-id names a care unit in the national directory (Katalogtjänst HSA) and is where a "
              "booking is sent. It is `SE`, the directory owner's 10-digit organisation number without a "

@@ -178,9 +178,18 @@ class Simulator:
         return show(value)
 
     # ---------------------------------------------------------------- the end
+    def write_problems(self, current: Walk) -> None:
+        """The diagnostic the fault message promises (FF605/FF606): where in the flow, and what."""
+        from formflow.diagnostics.render import render_text
+        from formflow.simulate.scripted import walk_problems
+
+        for problem in walk_problems(self.program, current, None):
+            self.write(safe(render_text(problem), keep_newlines=True))
+
     def finish(self, current: Walk) -> Session:
         if current.fault is not None or current.outcome is None:
             self.write("\n" + self.t["fault"])
+            self.write_problems(current)
             return Session("fault", current)
         self.write(f"\n{self.t['summary']}")
         for qid in current.asked:

@@ -24,15 +24,23 @@ _WORDS = {"sv": ("Ja", "Nej"), "en": ("Yes", "No")}
 
 
 def pdf_documents(program: Program, walk: Walk, citizen, lang: str | None = None) -> list[tuple[str, PdfDocument]]:
-    """(pdf id, document) for every pdf of the form. Raises RuntimeFault if a condition fails."""
+    """(pdf id, document) for every pdf of the form that the route gave something to print.
+
+    A route that asked none of a pdf's rows (a citizen turned away at the first question) makes no
+    document: an empty declaration would read to a clinician as "nothing to declare". Raises
+    RuntimeFault if a condition fails.
+    """
     lang = lang or program.languages[0]
     facts = citizen.facts()
     env = Env(dict(walk.answers), dict(walk.values), facts, facts.today)
-    return [(spec["id"], _document(program, spec, walk, citizen, env, lang)) for spec in program.doc.get("pdfs", ())]
+    docs = ((spec["id"], _document(program, spec, walk, citizen, env, lang)) for spec in program.doc.get("pdfs", ()))
+    return [(pdf_id, doc) for pdf_id, doc in docs if doc is not None]
 
 
-def _document(program, spec, walk, citizen, env, lang) -> PdfDocument:
+def _document(program, spec, walk, citizen, env, lang) -> PdfDocument | None:
     rows = [row for row in (_row(program, r, walk, env, lang) for r in spec["rows"]) if row is not None]
+    if not rows:
+        return None
     if spec["include"] == "flagged":
         rows = [r for r in rows if r.flag == "red"]
     comment_id = spec.get("comment")

@@ -61,6 +61,7 @@ class FileRun:
     scenarios: tuple[ScenarioResult, ...]
     diagnostics: tuple[Diagnostic, ...] = ()
     program: object = field(default=None, repr=False, compare=False)  # the compiled flow, when it compiled
+    flow_path: str = ""  # the flow file, resolved ("" when the scenario file could not be read)
 
 
 @dataclass(frozen=True)
@@ -128,10 +129,11 @@ class _Runner:
         if program is None:
             reason = f"the flow '{sfile.flow}' was not found" if missing else f"the flow {name} has errors"
             results = tuple(_error(spec, sfile, reason, spec.problems) for spec in sfile.scenarios)
-            return FileRun(sfile.display, name, results, tuple(diags) + tuple(missing))
+            return FileRun(sfile.display, name, results, tuple(diags) + tuple(missing),
+                           flow_path=str(sfile.flow_path.resolve()))
         results = tuple(self.scenario(program, sfile, spec) for spec in sfile.scenarios)
         self.walks.setdefault(sfile.flow_path.resolve(), []).extend(r.walk for r in results if r.walk is not None)
-        return FileRun(sfile.display, name, results, tuple(diags), program)
+        return FileRun(sfile.display, name, results, tuple(diags), program, str(sfile.flow_path.resolve()))
 
     def flow(self, sfile: ScenarioFile):
         """(program | None, region.flow, FF612 diagnostics when the flow file does not exist)."""
