@@ -171,6 +171,10 @@ def simulate(
     """Walk through a flow as a citizen: interactively, or scripted from an answers file."""
     from formflow import api
 
+    if citizen is not None and (personnummer or now):
+        _usage("give either --citizen FILE or --personnummer/--now, not both")
+    if answers is None and format is OutFormat.json:
+        _usage("--format json is for scripted walks: add --answers FILE")
     program, diagnostics = api.load_program(flow)
     if program is None:
         _report(diagnostics, Format(format.value), 1)
@@ -364,11 +368,11 @@ def explore(
     if format is OutFormat.json:
         typer.echo(_exploration_json(result))
     else:
-        typer.echo(_exploration_text(result))
+        typer.echo(_exploration_text(result, flow))
     raise typer.Exit(0 if result.ok else 1)
 
 
-def _exploration_text(result) -> str:
+def _exploration_text(result, flow: Path) -> str:
     lines = [f"{result.walks} walks of {result.flow_id} with seed {result.seed} in {result.seconds:.2f} s "
              f"({result.walks_per_second:,.0f} walks/s)", "", "outcomes:"]
     width = max((len(o) for o in result.outcomes), default=0)
@@ -380,10 +384,10 @@ def _exploration_text(result) -> str:
     if not result.problems:
         lines.append("\nno runtime error, dead end or unfinished walk")
     for p in result.problems:
-        lines.append(f"\n{p.kind} at {p.place} in {p.count} walk{'s' if p.count != 1 else ''} (first: walk #{p.walk + 1})")
+        lines.append(f"\n{p.kind} at {p.place} in {p.count} walk{'s' if p.count != 1 else ''} (first: walk {p.walk}, counting from 0)")
         lines.append(f"  {p.message}")
         if p.files:
-            lines.append(f"  replay: formflow simulate FLOW --citizen {p.files[0]} --answers {p.files[1]}")
+            lines.append(f"  replay: formflow simulate {flow} --citizen {p.files[0]} --answers {p.files[1]}")
     return "\n".join(lines)
 
 

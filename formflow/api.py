@@ -6,6 +6,7 @@ formats the results and chooses the exit code.
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import time
 from contextlib import contextmanager
@@ -292,10 +293,10 @@ def _cli_personnummer(text: str, moment):
 
     source, node = _cli_scalar("--personnummer", text)
     person, problem = as_personnummer(node, source, local_date(moment), field="--personnummer")
-    if problem:
-        return None, [problem]
+    if problem:  # without the snippet: it would print the number typed, which may be a real person's
+        return None, [dataclasses.replace(problem, source=None, primary=None, secondary=())]
     if not testdata.is_test_number(person.digits12):
-        return None, [make("FF901", "--personnummer accepts only Skatteverket's test personnummer", None, None,
+        return None, [make("FF514", "--personnummer accepts only Skatteverket's test personnummer", None, None,
                            help="use a number from Skatteverket's published test list, or a --citizen file")]
     return person, []
 

@@ -432,3 +432,25 @@ def test_text_output_is_capped_per_file_but_json_lists_all(tmp_path):
     assert "80 errors" in text.output
     as_json = CliRunner().invoke(app, ["check", str(flow), "--format", "json"])
     assert len(json.loads(as_json.output)["diagnostics"]) == 80
+
+
+def test_simulate_option_mistakes_are_usage_errors(tmp_path):
+    flow = str(ROOT / "regions/jonkoping/flows/symptom_assessment.flow")
+    who = tmp_path / "citizen.yaml"
+    who.write_text('personnummer: 19780901-2383\nregion: "06"\nnow: 2024-01-15T10:00\n', encoding="utf-8")
+    both = run("simulate", flow, "--citizen", str(who), "--personnummer", "19780901-2383")
+    assert both.exit_code == 2 and "not both" in both.output
+    quiet_json = run("simulate", flow, "--format", "json")
+    assert quiet_json.exit_code == 2 and "add --answers" in quiet_json.output
+    typo = run("simulate", flow, "--personnummer", "19780901-2384")  # a test number with a wrong check digit
+    assert typo.exit_code == 2 and "FF514" in typo.output and "2384" not in typo.output  # no snippet echoes it
+
+
+def test_simulate_accepts_only_skatteverkets_test_numbers(monkeypatch):
+    from formflow import testdata
+
+    # a valid number off the test list would be a real person's: none is written here, the list is emptied
+    monkeypatch.setattr(testdata, "is_test_number", lambda digits: False)
+    real = run("simulate", str(ROOT / "regions/jonkoping/flows/symptom_assessment.flow"), "-p", "19780901-2383")
+    assert real.exit_code == 2 and "error[FF514]: --personnummer accepts only Skatteverket's test" in real.output
+    assert "2383" not in real.output

@@ -37,3 +37,6 @@ def test_a_planted_division_by_zero_is_found_and_replays(tmp_path):
                     for _ in range(2))
     first.pop("seconds"), again.pop("seconds")
     assert first == again and first["problems"][0]["kind"] == "fault"  # the same seed, the same walks
+    walk = first["problems"][0]["walk"]
+    assert f"(first: walk {walk}, counting from 0)" in r.stdout  # the text names the walk the JSON and files do
+    assert f"replay: formflow simulate {flow} --citizen {citizen[0]}" in r.stdout

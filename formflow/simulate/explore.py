@@ -849,7 +849,7 @@ def _with_files(program: Program, problem: Problem, number: int, seed: int, out_
     citizen, answers = out_dir / f"{stem}.citizen.yaml", out_dir / f"{stem}.answers.yaml"
     comment = (f"formflow explore {program.flow_id} --seed {seed}: walk {problem.walk}, {problem.kind} at "
                f"{problem.place}\n{problem.message}\n"
-               f"replay: formflow simulate FLOW --citizen {citizen.name} --answers {answers.name}")
+               f"replay: formflow simulate <{program.flow_id}.flow> --citizen {citizen.name} --answers {answers.name}")
     write_atomic(citizen, yamlout.citizen(problem.citizen, comment).encode("utf-8"))
     write_atomic(answers, yamlout.mapping(problem.answers, comment).encode("utf-8"))
     return replace(problem, files=(citizen, answers))
