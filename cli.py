@@ -110,6 +110,8 @@ def build(
         _report(diagnostics, format, len(result.files), extra)
         raise typer.Exit(1 if failed else _exit_code(diagnostics, strict))
     _report(diagnostics, format, len(result.files))
+    if not result.files:
+        raise typer.Exit(1)  # nothing was found to build: no empty table, no "artifacts in build/"
     typer.echo("")
     typer.echo(_build_table(result))
     if scenarios is not None:

@@ -436,11 +436,32 @@ def render_pdfs(jobs, workers: int | None = None, progress=None) -> PdfRun:
         return PdfRun()
     from formflow.pdf.batch import render_batch
 
+    unwritable = _unwritable_folders(path for _, path in jobs)
+    if unwritable:  # say so before minutes of rendering, not after
+        return PdfRun((), tuple(unwritable))
     start = time.perf_counter()
     results = render_batch(jobs, workers, progress=progress)
     written = tuple(r.path for r in results if r.ok)
     problems = tuple(d for r in results for d in r.diagnostics)
     return PdfRun(written, problems, time.perf_counter() - start)
+
+
+def _unwritable_folders(paths) -> list[Diagnostic]:
+    """FF903 for each folder of `paths` that cannot be created or written (each folder once)."""
+    import os
+
+    problems = []
+    for folder in sorted({p.parent for p in paths}):
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            ok = os.access(folder, os.W_OK | os.X_OK)
+            reason = "permission denied"
+        except OSError as exc:
+            ok, reason = False, (exc.strerror or type(exc).__name__).lower()
+        if not ok:
+            problems.append(make("FF903", f"cannot write into {folder}: {reason}", None, None,
+                                 help="choose a folder you can write to; nothing was rendered"))
+    return problems
 
 
 def region_code_of(path: Path) -> str | None:

@@ -454,3 +454,9 @@ def test_simulate_accepts_only_skatteverkets_test_numbers(monkeypatch):
     real = run("simulate", str(ROOT / "regions/jonkoping/flows/symptom_assessment.flow"), "-p", "19780901-2383")
     assert real.exit_code == 2 and "error[FF514]: --personnummer accepts only Skatteverket's test" in real.output
     assert "2383" not in real.output
+
+
+def test_build_of_a_missing_folder_says_so_and_nothing_else(tmp_path):
+    r = run("build", str(tmp_path / "regions"), "--out", str(tmp_path / "build"))
+    assert r.exit_code == 1 and "error[FF901]" in r.output
+    assert "artifacts in" not in r.output and "region  flow" not in r.output and not (tmp_path / "build").exists()

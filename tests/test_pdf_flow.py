@@ -277,3 +277,13 @@ def test_pdf_scenarios_renders_only_its_flow_in_its_language_and_fails_with_fail
                             str(ROOT / "regions/jonkoping/flows/symptom_assessment.flow"), "--scenarios", str(region),
                             "--out-dir", str(tmp_path / "none")], capture_output=True, text=True, timeout=120)
     assert other.returncode == 1 and "error[FF613]" in other.stdout and not (tmp_path / "none").exists()
+
+
+def test_an_unwritable_out_dir_is_reported_before_rendering(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    r = subprocess.run([sys.executable, str(ROOT / "cli.py"), "pdf", str(ROOT / "regions/skane/flows/health_declaration.flow"),
+                        "--scenarios", str(ROOT / "regions/skane"), "--out-dir", str(blocker / "out")],
+                       capture_output=True, text=True, timeout=120)
+    assert r.returncode == 1 and "error[FF903]" in r.stdout and "nothing was rendered" in r.stdout
+    assert "wrote" not in r.stdout and "Traceback" not in r.stderr
