@@ -90,7 +90,7 @@ def _decimal(question, text, today):
     places = -value.as_tuple().exponent if value.as_tuple().exponent < 0 else 0
     allowed = question.get("decimals")
     if allowed is not None and places > allowed:
-        raise AnswerError(f"at most {allowed} decimal{'s' if allowed != 1 else ''} are allowed"
+        raise AnswerError(f"at most {allowed} decimal{'s are' if allowed != 1 else ' is'} allowed"
                           if allowed else "a whole number is expected here")
     return _in_range(question, value)
 

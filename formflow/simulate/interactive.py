@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from formflow.simulate.answers import AnswerError, parse_choices, parse_scalar
-from formflow.simulate.interactive_text import ui
+from formflow.simulate.interactive_text import answer_error, ui
 from formflow.simulate.program import Program
 from formflow.simulate.routing import SKIPPED
 from formflow.simulate.terminal import indent, safe
@@ -105,7 +105,8 @@ class Simulator:
             try:
                 self.answers[qid] = self.value(q, line)
             except AnswerError as exc:
-                self.write(f"  ✗ {exc.message}" + (f" ({exc.help})" if exc.help else ""))
+                hint = answer_error(exc.help, self.lang) if exc.help else ""
+                self.write(f"  ✗ {answer_error(exc.message, self.lang)}" + (f" ({hint})" if hint else ""))
                 continue
             self.remembered.pop(qid, None)
             self.history.append(qid)
@@ -151,14 +152,14 @@ class Simulator:
             return parse_choices(q, codes)
         return parse_scalar(q, text, self.facts.today)
 
-    @staticmethod
-    def option_code(q: dict, part: str) -> str:
+    def option_code(self, q: dict, part: str) -> str:
+        """The option a typed number (or option code) stands for; anything else is "choose 1 to N"."""
         options = q["options"]
-        if part.isdigit():
-            if not 1 <= int(part) <= len(options):
-                raise AnswerError(f"choose a number from 1 to {len(options)}")
+        if part.isdigit() and 1 <= int(part) <= len(options):
             return options[int(part) - 1]["code"]
-        return part
+        if any(o["code"] == part for o in options):
+            return part
+        raise AnswerError(self.t["choose_number"].format(len(options)))
 
     def go_back(self) -> bool:
         if not self.history:

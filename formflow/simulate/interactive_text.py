@@ -17,7 +17,7 @@ _SV = {
     "no": "Nej", "summary": "Sammanfattning av dina svar", "outcome": "Resultat",
     "fault": "Formuläret kunde inte fullföras (ett fel i formuläret, se diagnosen nedan).",
     "quit": "Avslutat. Inget skickades.", "eof": "Inmatningen tog slut innan formuläret var klart.",
-    "interrupted": "Avbrutet.",
+    "interrupted": "Avbrutet.", "choose_number": "välj en siffra från 1 till {}",
 }
 
 _EN = {
@@ -31,7 +31,7 @@ _EN = {
     "no": "No", "summary": "Summary of your answers", "outcome": "Result",
     "fault": "The form could not be completed (an error in the form, see the diagnostic below).",
     "quit": "Quit. Nothing was sent.", "eof": "The input ended before the form was complete.",
-    "interrupted": "Interrupted.",
+    "interrupted": "Interrupted.", "choose_number": "choose a number from 1 to {}",
 }
 
 for _t in (_SV, _EN):  # questions without a value have no prompt of their own
@@ -40,3 +40,50 @@ for _t in (_SV, _EN):  # questions without a value have no prompt of their own
 
 def ui(lang: str) -> dict:
     return _SV if lang == "sv" else _EN
+
+
+# The answer checks (`simulate.answers`) speak English, for authors reading diagnostics of answers
+# files. A citizen walking the flow in Swedish reads them in Swedish: each message is matched whole
+# and rewritten; anything unmatched stays as it is rather than being guessed at.
+_SV_ANSWER_ERRORS = (
+    (r"expected yes or no", "svara ja eller nej"),
+    (r"expected yes \(accept\)", "skriv ja för att godkänna"),
+    (r"write yes or no \(ja/nej and true/false work too\)", "skriv ja eller nej"),
+    (r"this must be accepted to go on: the only answer is yes", "du måste godkänna för att gå vidare: svara ja"),
+    (r"expected a whole number", "ange ett heltal"),
+    (r"write digits only, such as 42 \(no leading zeros\)", "skriv bara siffror, till exempel 42"),
+    (r"expected a number", "ange ett tal"),
+    (r"write it like 37\.5 or 37,5", "skriv till exempel 37,5"),
+    (r"at most (\d+) decimals? (?:is|are) allowed", r"högst \1 decimaler"),
+    (r"a whole number is expected here", "ange ett heltal"),
+    (r"the answer must be between (\S+) and (\S+)(.*)", r"svaret ska vara mellan \1 och \2\3"),
+    (r"the answer must be at least (\S+)(.*)", r"svaret ska vara minst \1\2"),
+    (r"the answer must be at most (\S+)(.*)", r"svaret ska vara högst \1\2"),
+    (r"the text is (\d+) characters; at most (\d+) are allowed", r"texten har \1 tecken, högst \2 får plats"),
+    (r"the text is empty", "texten är tom"),
+    (r"write something, or leave the question out if it is optional", "skriv något"),
+    (r"expected a date written YYYY-MM-DD", "skriv datumet som ÅÅÅÅ-MM-DD"),
+    (r"that date does not exist", "det datumet finns inte"),
+    (r"the date must be between (\S+) and (\S+)", r"datumet ska vara mellan \1 och \2"),
+    (r"the date must be on or after (\S+)", r"datumet ska vara \1 eller senare"),
+    (r"the date must be on or before (\S+)", r"datumet ska vara \1 eller tidigare"),
+    (r"expected a file name, such as photo\.jpg", "ange ett filnamn, till exempel foto.jpg"),
+    (r"this question accepts (.+)", r"frågan tar emot \1"),
+    (r"give a file name with a matching extension", "ange ett filnamn med en sådan filändelse"),
+    (r"choose at least one option", "välj minst ett alternativ"),
+    (r"the option '(\w+)' is chosen twice", r"alternativet '\1' är valt två gånger"),
+    (r"the option '(\w+)' cannot be combined with other options", r"alternativet '\1' kan inte kombineras med andra"),
+)
+
+
+def answer_error(message: str, lang: str) -> str:
+    """An answer check's message in the walk's language (Swedish, or the English it is written in)."""
+    import re
+
+    if lang != "sv":
+        return message
+    for pattern, swedish in _SV_ANSWER_ERRORS:
+        match = re.fullmatch(pattern, message)
+        if match:
+            return match.expand(swedish)
+    return message
