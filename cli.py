@@ -485,6 +485,7 @@ def _mount_region_commands() -> None:
 
 
 _mount_region_commands()
+app.command("prove")(__import__("formflow.analysis.command", fromlist=["prove"]).prove)  # formflow/analysis/command.py
 
 
 if __name__ == "__main__":  # pragma: no cover

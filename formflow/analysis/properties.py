@@ -62,7 +62,8 @@ def undecided_detail(goal: Goal, line_of) -> str:
         return "the solver found an example, but walking it on the compiled form did not show it"
     hard = sorted({(span.start, what) for span, what in goal.hard})
     if hard:
-        where = ", ".join(f"{what} at line {line_of(start)}" for start, what in hard[:3])
+        where = ", ".join(dict.fromkeys(f"{what} at line {line_of(start)}" for start, what in hard))
+        where = ", ".join(where.split(", ")[:3])
         return f"the solver could not decide it within its limit ({where} is non-linear)"
     return "the solver could not decide it within its limit"
 
