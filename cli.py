@@ -485,7 +485,9 @@ def _mount_region_commands() -> None:
 
 
 _mount_region_commands()
-app.command("prove")(__import__("formflow.analysis.command", fromlist=["prove"]).prove)  # formflow/analysis/command.py
+from formflow.analysis.command import prove as _prove  # noqa: E402  (z3 is imported only when it runs)
+
+app.command("prove")(_prove)
 
 
 if __name__ == "__main__":  # pragma: no cover
