@@ -487,7 +487,10 @@ def _mount_region_commands() -> None:
 _mount_region_commands()
 from formflow.analysis.command import prove as _prove  # noqa: E402  (z3 is imported only when it runs)
 
+from formflow.graph.command import graph as _graph  # noqa: E402
+
 app.command("prove")(_prove)
+app.command("graph")(_graph)
 
 
 if __name__ == "__main__":  # pragma: no cover
