@@ -482,6 +482,9 @@ def _mount_region_commands() -> None:
     from formflow.region.command import region_app
 
     app.add_typer(region_app, name="region")
+    from formflow.booking.command import gate_app
+
+    app.add_typer(gate_app, name="gate")
 
 
 _mount_region_commands()

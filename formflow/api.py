@@ -161,8 +161,30 @@ def _compile_result(file: FileResult) -> CompileResult:
         diag = make("FF904", f"the compiled form of {file.display} does not match form.schema.json", None, None,
                     notes=tuple(problems))
         return CompileResult(file, region, (), file.diagnostics + (diag,))
-    artifact = Artifact("form", f"{region}/{file.flow.id}.form.json", dumps(doc))
-    return CompileResult(file, region, (artifact,), file.diagnostics)
+    artifacts = [Artifact("form", f"{region}/{file.flow.id}.form.json", dumps(doc))]
+    gate, problems = _gate_artifact(file, region)
+    if problems:
+        diag = make("FF904", f"the gate configuration of {file.display} does not match gate.schema.json", None, None,
+                    notes=tuple(problems))
+        return CompileResult(file, region, (), file.diagnostics + (diag,))
+    if gate is not None:
+        artifacts.append(gate)
+    return CompileResult(file, region, tuple(artifacts), file.diagnostics)
+
+
+def _gate_artifact(file: FileResult, region: str) -> tuple[Artifact | None, list[str]]:
+    """`<flow>.gate.json` for a flow that books an appointment type (the checker made sure the
+    region configuration is readable: FF718 otherwise), validated against gate.schema.json."""
+    from formflow.emit.form_json import dumps
+    from formflow.emit.gate_json import gate_document, has_bookings
+    from formflow.emit.schema import validation_errors
+
+    if not has_bookings(file.flow):
+        return None, []
+    context = region_context_of(file.path)
+    doc = gate_document(file.flow, context.region, context.folder, file.line_col)
+    problems = validation_errors("gate", doc)
+    return (None, problems) if problems else (Artifact("gate", f"{region}/{file.flow.id}.gate.json", dumps(doc)), [])
 
 
 def compile_paths(paths: list[Path], out_dir: Path | None) -> RunResult:
@@ -232,6 +254,32 @@ def load_program(path: Path, display: str | None = None):
     except FormInvalid as exc:
         return None, [make("FF607", f"{display} is not a formflow form", None, None, notes=tuple(exc.problems[:10]),
                            help="give a .flow file or a .form.json written by `formflow compile`")]
+
+
+@dataclass(frozen=True)
+class GateSetup:
+    """What `gate evaluate` and booking scenarios need: the walkable form, its gate configuration
+    (both exactly as `formflow compile` writes them) and the region they were compiled against."""
+
+    program: object
+    config: dict | None  # None: the flow books no appointment type
+    region: object  # formflow.region.model.Region
+
+
+def load_gate(path: Path, display: str | None = None) -> tuple[GateSetup | None, list[Diagnostic]]:
+    import orjson
+
+    from formflow.simulate.program import load_program as compile_program
+
+    display = display or str(path)
+    result = compile_result(check_file(path, display))
+    if not result.ok:
+        return None, list(result.diagnostics)
+    by_kind = {a.kind: a for a in result.artifacts}
+    program = compile_program(orjson.loads(by_kind["form"].data), validate=False)
+    config = orjson.loads(by_kind["gate"].data) if "gate" in by_kind else None
+    context = region_context_of(path)
+    return GateSetup(program, config, context.region if context else None), list(result.diagnostics)
 
 
 DEFAULT_TEST_PERSON = "198001302382"  # a Skatteverket test personnummer (born 1980-01-30)

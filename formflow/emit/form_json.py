@@ -119,8 +119,7 @@ def form_document(flow: M.Flow, region: str, line_col) -> dict:
         "pages": [{"id": p.id, "title": texts(p.title)} for p in flow.pages],
         "questions": [question(q, where) for q in flow.questions],
         "derived": [{"id": d.id, "type": d.type, "expr": expr(d.expr), "at": where(d.span)} for d in flow.derived],
-        "outcomes": [{"id": o.id, "kind": o.kind, "urgency": o.urgency, "message": texts(o.message)}
-                     for o in flow.outcomes],
+        "outcomes": [outcome(o, flow.id) for o in flow.outcomes],
         "routing": [statement(s, where) for s in flow.body],
     }
     if flow.intro is not None:
@@ -130,6 +129,14 @@ def form_document(flow: M.Flow, region: str, line_col) -> dict:
     if flow.asserts:
         doc["asserts"] = [assertion(a, where) for a in flow.asserts]
     return doc
+
+
+def outcome(o: M.Outcome, flow_id: str) -> dict:
+    out = {"id": o.id, "kind": o.kind, "urgency": o.urgency, "message": texts(o.message)}
+    if o.booking is not None and o.booking.appointment:  # the rules themselves are in the gate config
+        out["booking"] = {"appointment_type": o.booking.appointment, "gate": o.booking.gate,
+                          "config": f"{flow_id}.gate.json"}
+    return out
 
 
 def assertion(a: M.Assertion, where) -> dict:

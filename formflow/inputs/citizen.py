@@ -8,6 +8,7 @@ A citizen file (YAML or JSON) holds what the e-ID login and the region's systems
     invitations: [covid-fas2]       # optional: invitation codes of the subject of care
     now: 2024-05-31T09:00           # required: Europe/Stockholm date-time of the run
     name: Test Testsson             # optional: a display name (never printed in diagnostics)
+    booking: {...}                  # optional: booking and invitation state (inputs/booking_state.py)
 
 (Both numbers are Skatteverket test personnummer, as every number in fixtures and docs must be.)
 
@@ -35,6 +36,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from formflow.diagnostics.model import Diagnostic, make
+from formflow.inputs.booking_state import BookingState, load_booking_state
 from formflow.inputs.personnummer import PersonalNumber, as_personnummer
 from formflow.inputs.yamlnode import (STOCKHOLM, Result, YMap, YNode, as_datetime_local, as_list, as_map,
                                       as_text, check_keys, head, load)
@@ -45,7 +47,7 @@ PROXY_AGE_LIMIT = 13
 COUNTY_CODES = frozenset({"01", "03", "04", "05", "06", "07", "08", "09", "10", "12", "13", "14",
                           "17", "18", "19", "20", "21", "22", "23", "24", "25"})
 REQUIRED = ("personnummer", "region", "now")
-OPTIONAL = ("proxy_for", "invitations", "name")
+OPTIONAL = ("proxy_for", "invitations", "name", "booking")
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +58,7 @@ class Citizen:
     invitations: tuple[str, ...]
     now: datetime
     name: str | None = None
+    booking: BookingState = BookingState()  # what the booking and invitation systems know (gates)
 
     @property
     def subject(self) -> PersonalNumber:
@@ -135,6 +138,7 @@ def load_citizen(node: YNode, source: Source) -> tuple[Citizen | None, list[Diag
     region = _required(ymap, "region", lambda n: as_region_code(n, source, field="'region'"), diags)
     invitations = _optional(ymap, "invitations", lambda n: _invitations(n, source, diags), diags)
     name = _optional(ymap, "name", lambda n: as_text(n, source, field="'name'"), diags)
+    booking = _optional(ymap, "booking", lambda n: _booking_state(n, source, diags), diags)
     if now is None:
         return None, sorted(diags, key=Diagnostic.sort_key)
     today = local_date(now)
@@ -144,7 +148,13 @@ def load_citizen(node: YNode, source: Source) -> tuple[Citizen | None, list[Diag
         diags += _check_proxy(ymap, source, person, proxy, today)
     if diags:
         return None, sorted(diags, key=Diagnostic.sort_key)
-    return Citizen(person, proxy, region, invitations or (), now, name), []
+    return Citizen(person, proxy, region, invitations or (), now, name, booking or BookingState()), []
+
+
+def _booking_state(node: YNode, source: Source, diags: list[Diagnostic]) -> Result:
+    state, problems = load_booking_state(node, source)
+    diags.extend(problems)
+    return state, None
 
 
 def _required(ymap: YMap, key: str, convert, diags: list[Diagnostic]):

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from pathlib import PurePath
 
+from formflow.check.booking_semantics import BOOKING_KEYS
 from formflow.check.context import CheckContext
+from formflow.check.rules.booking_outcomes import HORIZON_UNITS
 from formflow.check.rules.outcomes import urgency_of
 from formflow.ir import model as M
 from formflow.syntax import ast
@@ -120,8 +122,8 @@ def lower(ctx: CheckContext) -> M.Flow:
     version = flow.setting("version")
     intro = flow.setting("intro")
     levels = ctx.urgency_levels
-    outcomes = tuple(M.Outcome(o.id.name, o.kind.name, low.texts(o.message), urgency_of(o, levels), o.span)
-                     for o in flow.outcomes)
+    outcomes = tuple(M.Outcome(o.id.name, o.kind.name, low.texts(o.message), urgency_of(o, levels), o.span,
+                               _booking(low, o)) for o in flow.outcomes)
     return M.Flow(
         id=flow.id.name, title=low.texts(flow.title), version=version.value if version else "1",
         languages=ctx.languages, intro=low.texts(intro.value) if intro else None, urgency_levels=levels,
@@ -129,7 +131,38 @@ def lower(ctx: CheckContext) -> M.Flow:
         body=body, source_name=PurePath(ctx.source.name).name, source_sha256=ctx.source.sha256,
         pdfs=tuple(_pdf(low, ctx, p) for p in flow.pdfs),
         asserts=tuple(M.Assertion(a.id.name, a.description, low.expr(a.premise) if a.premise is not None else None,
-                                  low.expr(a.conclusion), a.span) for a in flow.asserts))
+                                  low.expr(a.conclusion), a.span) for a in flow.asserts),
+        gates=tuple(_gate(low, g) for g in flow.gates))
+
+
+def _booking(low: _Lowering, decl: ast.OutcomeDecl) -> M.Booking | None:
+    """The booking attributes of an outcome (None when it has none)."""
+    attrs = [a for a in decl.attrs if a.key in BOOKING_KEYS]
+    if not attrs:
+        return None
+    one = {a.key: a.value for a in attrs}
+    name = lambda key: one[key].name if key in one else None  # noqa: E731
+    flags = tuple(M.Flag(low.texts(a.value[0]), low.expr(a.value[1]) if a.value[1] is not None else None)
+                  for a in attrs if a.key == "flag")
+    return M.Booking(name("appointment"), name("through"), name("terms"),
+                     tuple(i.name for i in one.get("clinics", ())), "attach_answers" in one, name("attach_pdf"),
+                     flags, name("handoff"))
+
+
+def _gate(low: _Lowering, gate: ast.GateDecl) -> M.Gate:
+    horizon, risk = gate.setting("horizon"), gate.setting("accept_risk")
+    return M.Gate(gate.id.name, low.texts(gate.title), tuple(_route(low, r) for r in gate.routes),
+                  gate.setting("one_active_booking") is not None,
+                  horizon.value[0] * HORIZON_UNITS[horizon.value[1]] if horizon is not None else None,
+                  risk.value if risk is not None else None, gate.span)
+
+
+def _route(low: _Lowering, route: ast.GateRoute) -> M.GateRoute:
+    one = {a.key: a.value for a in route.attrs}
+    code, attempts = one.get("invitation_code", (None, None))
+    return M.GateRoute(route.id.name, low.texts(route.title), low.expr(route.condition), one.get("from"),
+                       one["login"].name if "login" in one else None, code, attempts, one.get("open_invitation"),
+                       tuple(a.value for a in route.attrs if a.key == "allow_list"), route.span)
 
 
 def _pdf(low: _Lowering, ctx: CheckContext, pdf: ast.PdfDecl) -> M.Pdf:

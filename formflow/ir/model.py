@@ -143,11 +143,61 @@ class Derived:
 
 
 @ir
+class Flag:
+    """A text for the clinic that travels with a booking (`flag "..." [when <condition>]`)."""
+
+    text: Texts
+    condition: object | None  # None: always sent
+
+
+@ir
+class Booking:
+    """What a booking outcome books and what travels with it; names are region.yaml ids (checked)."""
+
+    appointment: str | None  # None: a plain `booking` outcome without booking attributes
+    gate: str | None
+    terms: str | None
+    clinics: tuple[str, ...]  # empty: every clinic of the region that offers the type
+    attach_answers: bool
+    attach_pdf: str | None
+    flags: tuple[Flag, ...]
+    handoff: str | None
+
+
+@ir
 class Outcome:
     id: str
     kind: str
     message: Texts
     urgency: str
+    span: Span
+    booking: Booking | None = None  # only on outcomes with booking attributes
+
+
+@ir
+class GateRoute:
+    """One way through a gate: a condition over verified facts (and answers) and the evidence it needs."""
+
+    id: str
+    title: Texts
+    condition: object
+    opens: str | None  # YYYY-MM-DD, the Swedish date from which the route is open (a cohort)
+    login: str | None  # the login level the session must have (e_id)
+    invitation_code: str | None  # the invitation whose code (letter, SMS) the citizen must enter
+    code_attempts: int | None  # wrong codes allowed before the route locks (None: the default)
+    open_invitation: str | None  # an open invitation (öppen kallelse) booked against its booking id
+    allow_lists: tuple[str, ...]  # the citizen's personnummer must be on one of these lists
+    span: Span
+
+
+@ir
+class Gate:
+    id: str
+    title: Texts
+    routes: tuple[GateRoute, ...]
+    one_active_booking: bool
+    horizon_days: int | None  # None: the booking system's horizon
+    accept_risk: str | None  # the region's stated reason for accepting self-declared routes
     span: Span
 
 
@@ -261,6 +311,7 @@ class Flow:
     source_sha256: str
     pdfs: tuple[Pdf, ...] = ()
     asserts: tuple[Assertion, ...] = ()
+    gates: tuple[Gate, ...] = ()
 
     def question(self, qid: str) -> Question:
         return next(q for q in self.questions if q.id == qid)

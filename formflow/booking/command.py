@@ -1,0 +1,154 @@
+"""`formflow gate evaluate`: may this citizen book, after these answers? (mounted by cli.py)
+
+    formflow gate evaluate FLOW --citizen FILE --answers FILE [--slots FILE] [--code CODE]
+                                [--lang sv] [--format text|json]
+
+The flow is compiled as `formflow compile` would compile it; the walk runs on the form and the
+decision is made on the gate configuration (`formflow.booking.gate`). Exit codes: 0 allowed,
+3 denied (a decision, not an error: scripts can tell the two apart), 1 the flow or an input file
+has problems (nothing decided), 2 usage. Output never shows a personnummer: the MakeBooking
+request is printed with the subject of care masked.
+"""
+
+from __future__ import annotations
+
+import json
+from enum import Enum
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from formflow.console import Format
+from formflow.console import guard as _guard
+from formflow.console import report as _report
+
+DENIED = 3
+MASK = "************"
+
+gate_app = typer.Typer(name="gate", help="Evaluate a flow's booking gate for a citizen (who may book, and which times).",
+                       no_args_is_help=True, add_completion=False,
+                       context_settings={"help_option_names": ["-h", "--help"]})
+
+
+class OutFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+def _usage(message: str):
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(2)
+
+
+@gate_app.command("evaluate")
+@_guard
+def evaluate(flow: Path = typer.Argument(..., help="A .flow file that books (its region.yaml above it is read)."),
+             citizen: Path = typer.Option(..., "--citizen", help="Citizen file (with its optional `booking:` state)."),
+             answers: Path = typer.Option(..., "--answers", help="Answers file for the walk."),
+             slots: Optional[Path] = typer.Option(None, "--slots", help="Slots fixture: which free times are offered."),
+             code: Optional[str] = typer.Option(None, "--code", help="The invitation code the citizen enters."),
+             lang: Optional[str] = typer.Option(None, "--lang", help="Language of texts (default: the flow's first)."),
+             format: OutFormat = typer.Option(OutFormat.text, "--format", "-f", help="text or json.")):
+    """Allow or deny booking after a walk, with the reasons, the route taken and the slots offered."""
+    from formflow import api
+    from formflow.booking.gate import evaluate as decide
+    from formflow.inputs.citizen import load_citizen_file
+
+    for option, path in (("FLOW", flow), ("--citizen", citizen), ("--answers", answers), ("--slots", slots)):
+        if path is not None and not path.is_file():
+            _usage(f"{option}: no such file: {path}")
+    setup, problems = api.load_gate(flow)
+    if setup is not None and setup.config is None:
+        _usage(f"{flow} books no appointment type, so it has no gate configuration")
+    if setup is not None and lang is not None and lang not in setup.program.languages:
+        _usage(f"the flow has no language '{lang}'; it has {', '.join(setup.program.languages)}")
+    person, more = load_citizen_file(citizen) if setup is not None else (None, [])
+    problems += more
+    offered, more = _slots(slots, setup.region) if setup is not None and person is not None else (None, [])
+    problems += more
+    scripted = api.simulate_file(setup.program, person.facts(), answers) if person is not None else None
+    if scripted is not None:
+        problems += list(scripted.diagnostics)
+    if setup is None or person is None or scripted is None or not scripted.ok or (slots and offered is None):
+        _report(problems, Format.text, 1, redact=True)
+        raise typer.Exit(1)
+    decision = decide(setup.config, setup.program, scripted.walk, person, code=code, slots=offered,
+                      region=setup.region, lang=lang)
+    typer.echo(json.dumps(as_json(decision), ensure_ascii=False, indent=2) if format is OutFormat.json
+               else as_text(decision, setup.config))
+    raise typer.Exit(0 if decision.allowed else DENIED)
+
+
+def _slots(path: Path | None, region):
+    if path is None:
+        return None, []
+    from formflow.booking.slots import load_slots_file
+
+    loaded = load_slots_file(path, region)
+    return loaded.slots, list(loaded.diagnostics)
+
+
+# ---------------------------------------------------------------------------------------- output
+
+def _local(moment) -> str:
+    from formflow.booking.timeutil import to_local
+
+    return to_local(moment).strftime("%Y-%m-%d %H:%M")
+
+
+def _masked(payload: dict | None) -> dict | None:
+    if payload is None:
+        return None
+    slot = dict(payload["requestedTimeslot"], subject_of_care=MASK)
+    return dict(payload, requestedTimeslot=slot)
+
+
+def as_json(d) -> dict:
+    """The decision as JSON data (deterministic; times as Swedish time with offset and in UTC)."""
+    from formflow.booking.timeutil import to_local
+
+    def instant(m):
+        return {"local": to_local(m).isoformat(), "utc": m.strftime("%Y-%m-%dT%H:%M:%SZ")}
+
+    out = {"allowed": d.allowed, "outcome": d.outcome, "appointment_type": d.appointment_type, "gate": d.gate,
+           "route": d.route, "reasons": list(d.reasons),
+           "routes": [{"id": r.id, "title": r.title, "passed": r.passed, "reasons": list(r.reasons),
+                       **({"attempts_left": r.attempts_left} if r.attempts_left is not None else {})} for r in d.routes],
+           "flags": list(d.flags),
+           "active_bookings": [{"clinic": a.clinic, "start": instant(a.start), "may_cancel": a.may_cancel,
+                                "cancel_until": instant(a.cancel_deadline)} for a in d.active]}
+    if d.slots is not None:
+        out["slots"] = {"offered": [{"id": s.id, "clinic": s.clinic, "start": instant(s.start), "end": instant(s.end)}
+                                    for s in d.slots.offered],
+                        "refused": dict(d.slots.refused), "gate_horizon_days": d.slots.horizon_days}
+        out["make_booking"] = _masked(d.make_booking)
+        out["make_booking_problems"] = list(d.booking_problems)
+    return out
+
+
+def as_text(d, config: dict) -> str:
+    lines = [f"decision  {'ALLOWED' if d.allowed else 'DENIED'}"
+             + (f" through route '{d.route}' of gate '{d.gate}'" if d.allowed and d.route else "")
+             + (" (open booking, no gate)" if d.allowed and d.gate is None else ""),
+             f"walk      ended in '{d.outcome}'" + (f", books '{d.appointment_type}'" if d.appointment_type else "")]
+    lines += [f"reason    {r}" for r in d.reasons]
+    for r in d.routes:
+        mark = "→" if r.id == d.route else ("✓" if r.passed else "✗")
+        lines.append(f"  {mark} {r.id} — {r.title}" + ("" if r.passed else ": " + "; ".join(r.reasons)))
+    lines += [f"flag      {f}" for f in d.flags]
+    for a in d.active:
+        lines.append(f"active    booking at {a.clinic} on {_local(a.start)}: "
+                     + (f"may be cancelled until {_local(a.cancel_deadline)}" if a.may_cancel
+                        else f"can no longer be cancelled on the web (deadline was {_local(a.cancel_deadline)})"))
+    if d.slots is not None:
+        refused = ", ".join(f"{n} {why}" for why, n in d.slots.refused)
+        lines.append(f"slots     {len(d.slots.offered)} offered" + (f" ({refused} not)" if refused else ""))
+        lines += [f"  {_local(s.start)}–{_local(s.end)[-5:]}  {s.clinic}" + (f"  [{s.id}]" if s.id else "")
+                  for s in d.slots.offered]
+        if d.make_booking is not None:
+            slot = d.make_booking["requestedTimeslot"]
+            lines.append(f"booking   MakeBooking {slot['startTimeInclusive']}–{slot['endTimeExclusive']} at "
+                         f"{slot['healthcare_facility']} ({slot['timeTypeID']}), subject of care {MASK}")
+        lines += [f"booking   cannot be made: {p}" for p in d.booking_problems]
+    return "\n".join(lines)
