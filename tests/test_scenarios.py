@@ -264,9 +264,10 @@ scenarios:
     run = run_scenarios([root])
     assert [s.status for s in run.scenarios] == [ERROR]
     assert _codes_at(run) == [
-        ("FF510", (14, 12)), ("FF511", (2, 1)), ("FF511", (6, 5)), ("FF511", (15, 7)),
+        ("FF510", (14, 12)), ("FF511", (2, 1)), ("FF511", (6, 5)), ("FF511", (13, 17)), ("FF511", (15, 7)),
+        ("FF512", (13, 16)),
         ("FF609", (8, 16)), ("FF609", (9, 21)), ("FF609", (10, 15)), ("FF609", (11, 16)), ("FF609", (11, 29)),
-        ("FF609", (12, 19)), ("FF611", (13, 7)),
+        ("FF609", (12, 19)),
     ]
     helps = {(d.code, position(d)): d.help for d in run.diagnostics}
     assert helps[("FF511", (2, 1))] == "did you mean 'scenarios'?"
@@ -279,7 +280,7 @@ scenarios:
     assert helps[("FF609", (12, 19))] == "did you mean 'visit'?"
     messages = {d.message for d in run.diagnostics}
     assert "the flow 'mini' has no outcome 'rests'" in messages
-    assert "'booking' expectations are not supported yet" in messages
+    assert "unknown key 'appointment'" in messages  # a booking expectation is read like the others
     assert "expected a mapping for 'pdf'" in messages
 
 

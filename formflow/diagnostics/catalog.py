@@ -439,10 +439,10 @@ _ENTRIES = [
              "condition both true and false) of all directions, and outcomes reached of all outcomes. The "
              "notes list what no scenario reaches; add scenarios for it."),
     CodeInfo("FF611", "scenario-feature-not-supported", E, "A scenario uses a key reserved for a later version.",
-             "The keys `booking` and `pdf` in a scenario's `expect` are reserved for expectations about "
-             "booking gates and health-declaration PDFs, which formflow does not check yet. They are "
-             "refused rather than ignored, so that a scenario never seems to test something it does not. "
-             "Remove the key for now."),
+             "No longer reported: the keys once reserved, `pdf` and `booking`, are now expectations "
+             "formflow checks (REFERENCE.md section 18). The code keeps its meaning for keys reserved in "
+             "later versions: such a key is refused rather than ignored, so that a scenario never seems "
+             "to test something it does not."),
     CodeInfo("FF612", "scenario-flow-not-found", E, "A scenario file names a flow that cannot be found.",
              "`flow: covid_vaccination` in `regions/<region>/scenarios/x.yaml` names the file "
              "`regions/<region>/flows/covid_vaccination.flow`. Check the spelling (the hint suggests the "

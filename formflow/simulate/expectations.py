@@ -3,8 +3,8 @@
 Every name in an expectation must exist in the flow (outcome, question, derived value, outcome
 kind) and every expected value must fit its derived value's type: an expectation that cannot hold
 would make a scenario pass or fail for the wrong reason, so it is a diagnostic (FF609, with the
-nearest name) and the scenario is not run. `booking` is reserved for a later version and refused
-(FF611) rather than silently ignored; `pdf` is read and compared by `pdf_expect`.
+nearest name) and the scenario is not run. `pdf` is read and compared by `pdf_expect`, `booking`
+by `booking_expect` (on the decision of the flow's gate configuration).
 
 Semantics, as documented in the reference (section 18):
 
@@ -25,14 +25,14 @@ from dataclasses import dataclass
 from formflow.diagnostics.model import Diagnostic, Label, make
 from formflow.inputs.yamlnode import (YMap, YScalar, YSeq, as_bool, as_date, as_decimal, as_int, as_list, as_text,
                                       check_keys, head)
+from formflow.simulate.booking_expect import read_booking_expectation
 from formflow.simulate.pdf_expect import compare_pdf, read_pdf_expectation
 from formflow.simulate.program import Program
 from formflow.simulate.values import show
 from formflow.simulate.walk import Walk
 from formflow.source import Source
 
-KEYS = ("outcome", "outcome_kind", "asked", "not_asked", "values", "triggered", "pdf")
-RESERVED = ("booking",)
+KEYS = ("outcome", "outcome_kind", "asked", "not_asked", "values", "triggered", "pdf", "booking")
 KINDS = ("emergency", "self_care", "chat", "video", "visit", "booking", "not_eligible", "information")
 NOT_COMPUTED = "(not computed on this route)"  # the expected value `null`, and a value the route never set
 _ID = re.compile(r"[A-Za-z_][A-Za-z0-9_\-]{0,63}")
@@ -48,6 +48,7 @@ class Expectation:
     values: tuple[tuple[str, object], ...] = ()  # (derived value, typed value or NOT_COMPUTED)
     triggered: tuple[str, ...] | None = None  # None: not checked
     pdf: object = None  # a pdf_expect.PdfExpectation, or None: not checked
+    booking: object = None  # a booking_expect.BookingExpectation, or None: not checked
 
 
 @dataclass(frozen=True)
@@ -67,8 +68,7 @@ class Mismatch:
 
 def read_expectation(program: Program, node: YMap, source: Source) -> tuple[Expectation | None, list[Diagnostic]]:
     """The typed expectation, or None and every problem (unknown names with did-you-mean, types)."""
-    diags = check_keys(node, source, (), KEYS + RESERVED)
-    diags += [_reserved(node, key, source) for key in RESERVED if node.get(key) is not None]
+    diags = check_keys(node, source, (), KEYS)
     if not any(node.get(k) is not None for k in ("outcome", "outcome_kind")):
         diags.append(make("FF512", "missing key 'outcome'", source, head(node), "'outcome' is required here",
                           help="say which outcome the citizen gets: `outcome: <id>` (or `outcome_kind: <kind>`)"))
@@ -80,16 +80,11 @@ def read_expectation(program: Program, node: YMap, source: Source) -> tuple[Expe
     triggered = names.many("triggered", program.outcomes, "outcome") if node.get("triggered") is not None else None
     values = _values(program, node.get("values"), source, diags)
     pdf = read_pdf_expectation(program, node.get("pdf"), source, diags) if node.get("pdf") is not None else None
+    booking = read_booking_expectation(node.get("booking"), source, diags) if node.get("booking") is not None else None
     diags += _contradictions(program, node, source, outcome, kind, asked, not_asked)
     if diags:
         return None, diags
-    return Expectation(outcome, kind, asked, not_asked, values, triggered, pdf), []
-
-
-def _reserved(node: YMap, key: str, source: Source) -> Diagnostic:
-    what = {"booking": "booking gates"}[key]
-    return make("FF611", f"'{key}' expectations are not supported yet", source, node.key_node(key).span,
-                "not supported yet", help=f"expectations about {what} come in a later version; remove '{key}' for now")
+    return Expectation(outcome, kind, asked, not_asked, values, triggered, pdf, booking), []
 
 
 def _suggest(name: str, known, what: str, program: Program) -> str:

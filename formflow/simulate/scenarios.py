@@ -19,18 +19,20 @@ scenario is reported at its place while the other scenarios of the file still ru
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from formflow.diagnostics.model import Diagnostic, Label, make
 from formflow.inputs.yamlnode import YMap, YScalar, as_list, as_map, as_text, check_keys, head, load
+from formflow.simulate.booking_expect import read_gate_input
 from formflow.source import Source, Span
 
 FILE_REQUIRED = ("flow", "scenarios")
 FILE_OPTIONAL = ("description",)
 SCENARIO_REQUIRED = ("name", "expect")
-SCENARIO_OPTIONAL = ("description", "citizen", "citizen_file", "answers", "answers_file")
+SCENARIO_OPTIONAL = ("description", "citizen", "citizen_file", "answers", "answers_file", "gate")
 FLOW_ID = re.compile(r"[a-z][a-z0-9_]*")
 SUFFIXES = (".yaml", ".yml", ".json")
 
@@ -48,6 +50,7 @@ class ScenarioSpec:
     expect: YMap | None
     problems: tuple[Diagnostic, ...] = ()
     answers_file: Path | None = None  # instead of `answers`: an answers file, resolved like citizen_file
+    gate: object = None  # a booking_expect.GateInput: what the citizen does at the gate (code, slots)
 
 
 @dataclass(frozen=True)
@@ -141,12 +144,13 @@ def _scenario(index: int, node, source: Source, path: Path) -> ScenarioSpec:
     answers = _map_or_empty(ymap, "answers", source, problems)
     answers_file = _answers_file(ymap, source, path, problems)
     expect = _map_or_none(ymap, "expect", source, problems)
-    return ScenarioSpec(index, name, name_span, citizen, citizen_file, answers, expect, tuple(problems), answers_file)
+    gate = read_gate_input(ymap.get("gate"), source, path, problems)
+    return ScenarioSpec(index, name, name_span, citizen, citizen_file, answers, expect, tuple(problems), answers_file,
+                        gate)
 
 
 def _with(spec: ScenarioSpec, problems: list[Diagnostic]) -> ScenarioSpec:
-    return ScenarioSpec(spec.index, spec.name, spec.name_span, spec.citizen, spec.citizen_file, spec.answers,
-                        spec.expect, tuple(spec.problems) + tuple(problems), spec.answers_file)
+    return dataclasses.replace(spec, problems=tuple(spec.problems) + tuple(problems))
 
 
 def _name(ymap: YMap, source: Source, problems: list, fallback: ScenarioSpec) -> tuple[str, Span]:

@@ -11,7 +11,7 @@ files name it, and each citizen file is read once. A scenario ends in one of thr
 - **failed**: an expectation does not hold (FF608), or the answers do not fit the route (FF601,
   FF602, FF604–FF606 — FF603, an answer the route never uses, is a warning and does not fail);
 - **error**: the scenario could not be run — it is not well formed, its citizen is invalid, an
-  expectation names something the flow does not have (FF609, FF611), or its flow has errors or
+  expectation names something the flow does not have (FF609), or its flow has errors or
   does not exist (FF612).
 """
 
@@ -120,6 +120,8 @@ class _Runner:
         self.citizens: dict[str, tuple] = {}
         self.answer_files: dict[str, tuple] = {}
         self.walks: dict[Path, list[Walk]] = {}
+        self.gates: dict[Path, object] = {}  # resolved flow path -> api.GateSetup (its gate configuration)
+        self.slot_files: dict[str, tuple] = {}
 
     def file(self, path: Path) -> FileRun:
         sfile, diags = read_scenario_file(path)
@@ -141,11 +143,13 @@ class _Runner:
             return None, sfile.flow, [_not_found(sfile)]
         key = sfile.flow_path.resolve()
         if key not in self.flows:
-            from formflow.api import load_program, region_of
+            from formflow.api import load_gate, region_of
 
             shown = str(sfile.flow_path)
-            program, diags = load_program(sfile.flow_path, shown)
+            setup, diags = load_gate(sfile.flow_path, shown)
+            program = setup.program if setup is not None else None
             self.flows[key] = (program, diags, f"{region_of(sfile.flow_path)}.{sfile.flow}", shown)
+            self.gates[key] = setup
         program, _, name, _ = self.flows[key]
         return program, name, []
 
@@ -180,7 +184,36 @@ class _Runner:
         source, answers, problems = self.answers(sfile, spec)
         if answers is None:
             return _error(spec, sfile, "its answers file cannot be read", problems, start)
-        return _walked(program, sfile, spec, citizen, expect, (source, answers), start)
+        gate, problems = self.gate(sfile, spec, expect)
+        if problems:
+            return _error(spec, sfile, "its booking expectation cannot be checked", problems, start)
+        return _walked(program, sfile, spec, citizen, expect, (source, answers), start, gate)
+
+    def gate(self, sfile: ScenarioFile, spec: ScenarioSpec, expect):
+        """(gate context | None, problems) for a scenario that expects a booking decision."""
+        if expect is None or expect.booking is None:
+            return None, []
+        from formflow.simulate.booking_expect import missing_slots, needs_slots
+
+        setup = self.gates.get(sfile.flow_path.resolve())
+        where = spec.expect.key_node("booking")
+        if setup is None or setup.config is None:
+            return None, [make("FF609", f"the flow '{sfile.flow}' books no appointment type, so it has no gate",
+                               sfile.source, where.span, "nothing to decide",
+                               help="expect `booking` only of flows whose booking outcomes name an `appointment`")]
+        code = spec.gate.code if spec.gate is not None else None
+        path = spec.gate.slots_file if spec.gate is not None else None
+        if path is None:
+            return ((setup, code, None), []) if not needs_slots(expect.booking) else \
+                (None, [missing_slots(where, sfile.source)])
+        key = str(path)
+        if key not in self.slot_files:
+            from formflow.booking.slots import load_slots_file
+
+            loaded = load_slots_file(path, setup.region)
+            self.slot_files[key] = (loaded.slots, list(loaded.diagnostics))
+        slots, problems = self.slot_files[key]
+        return ((setup, code, slots), []) if slots is not None else (None, problems)
 
     def answers(self, sfile: ScenarioFile, spec: ScenarioSpec):
         """(source, answers node, problems): inline, or from the answers file (read once)."""
@@ -201,7 +234,8 @@ class _Runner:
         return out
 
 
-def _walked(program, sfile: ScenarioFile, spec: ScenarioSpec, citizen, expect, answers, start: float) -> ScenarioResult:
+def _walked(program, sfile: ScenarioFile, spec: ScenarioSpec, citizen, expect, answers, start: float,
+            gate=None) -> ScenarioResult:
     from formflow.simulate.scripted import run_scripted
     from formflow.simulate.transcript import describe_facts, render_text
 
@@ -217,7 +251,7 @@ def _walked(program, sfile: ScenarioFile, spec: ScenarioSpec, citizen, expect, a
         return ScenarioResult(spec.name, line, FAILED, f"the answers do not fit the route: {first.message}",
                               time.perf_counter() - start, (), diags, **common)
     try:
-        mismatches = compare(program, expect, walk, citizen)
+        mismatches = compare(program, expect, walk, citizen) + _booking(program, expect, walk, citizen, gate)
     except RuntimeFault as exc:
         return ScenarioResult(spec.name, line, FAILED, f"the pdf could not be made: {exc}",
                               time.perf_counter() - start, (), diags, **common)
@@ -226,6 +260,18 @@ def _walked(program, sfile: ScenarioFile, spec: ScenarioSpec, citizen, expect, a
     failed = _failed(spec, sfile, mismatches)
     return ScenarioResult(spec.name, line, FAILED, failed.message.split(": ", 1)[1], time.perf_counter() - start,
                           mismatches, diags + (failed,), **common)
+
+
+def _booking(program, expect, walk, citizen, gate) -> tuple[Mismatch, ...]:
+    """The booking expectation against the decision of the flow's gate configuration."""
+    if gate is None or not walk.complete:
+        return ()
+    from formflow.booking.gate import evaluate
+    from formflow.simulate.booking_expect import compare_booking
+
+    setup, code, slots = gate
+    decision = evaluate(setup.config, program, walk, citizen, code=code, slots=slots, region=setup.region)
+    return tuple(Mismatch(what, expected, actual) for what, expected, actual in compare_booking(expect.booking, decision))
 
 
 def _placed(d: Diagnostic, spec: ScenarioSpec, sfile: ScenarioFile) -> Diagnostic:

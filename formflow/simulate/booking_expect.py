@@ -1,0 +1,162 @@
+"""Scenarios about booking: what the citizen does at the gate, and the decision expected.
+
+    - name: an invited household contact books with the code from the letter
+      citizen_file: citizens/household_fas1.yaml
+      answers_file: answers/healthy_first_dose.yaml
+      gate:                                  # optional: what happens at the gate
+        code: "hk7q 4932"                    # the invitation code the citizen types
+        slots_file: slots/april_2021.yaml    # free times, as the booking system returns them
+      expect:
+        outcome: book_vaccination
+        booking:
+          allowed: yes                       # required
+          route: phase_1                     # the route taken (null: none)
+          reasons: [wrong code]              # each text appears in a reason of the decision or a route
+          flags: ["Hälsodeklaration: andra dosen"]   # exactly these flag texts travel with the booking
+          offered: 3                         # how many slots are offered (needs slots_file)
+          first_slot: 2021-04-12T13:00       # the earliest offered, Swedish time
+
+The decision is `formflow gate evaluate`'s, on the compiled gate configuration
+(`formflow.booking.gate`), so a scenario pins down what the booking service will enforce.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from formflow.diagnostics.model import Diagnostic, make
+from formflow.inputs.yamlnode import YMap, as_bool, as_int, as_list, as_map, as_text, check_keys, head
+
+GATE_KEYS = ("code", "slots_file")
+KEYS = ("allowed", "route", "reasons", "flags", "offered", "first_slot")
+
+
+@dataclass(frozen=True)
+class GateInput:
+    code: str | None = None
+    slots_file: Path | None = None
+
+
+@dataclass(frozen=True)
+class BookingExpectation:
+    allowed: bool
+    route: object = ...  # a route id, None (no route), or ... (not checked)
+    reasons: tuple[str, ...] = ()
+    flags: tuple[str, ...] | None = None
+    offered: int | None = None
+    first_slot: datetime | None = None  # UTC
+
+
+def read_gate_input(node, source, path: Path, problems: list[Diagnostic]) -> GateInput | None:
+    if node is None:
+        return None
+    ymap, d = as_map(node, source, field="'gate'")
+    if d:
+        problems.append(d)
+        return None
+    problems += check_keys(ymap, source, (), GATE_KEYS)
+    code = _text(ymap, "code", source, problems)
+    slots = _text(ymap, "slots_file", source, problems)
+    return GateInput(code, path.parent / slots if slots else None)
+
+
+def _text(ymap: YMap, key: str, source, problems) -> str | None:
+    node = ymap.get(key)
+    if node is None:
+        return None
+    text, d = as_text(node, source, field=f"'{key}'")
+    problems += [d] if d else []
+    return text
+
+
+def read_booking_expectation(node, source, diags: list[Diagnostic]) -> BookingExpectation | None:
+    from formflow.booking.timeutil import read_instant
+
+    ymap, d = as_map(node, source, field="'booking'")
+    if d:
+        diags.append(d)
+        return None
+    problems = check_keys(ymap, source, ("allowed",), KEYS)
+    take = lambda result: problems.append(result[1]) if result[1] else None  # noqa: E731
+    allowed = _get(ymap, "allowed", lambda n: as_bool(n, source, field="'allowed'"), take)
+    route = ...
+    if ymap.get("route") is not None:
+        route = None if getattr(ymap.get("route"), "is_null", False) else \
+            _get(ymap, "route", lambda n: as_text(n, source, field="'route'"), take)
+    reasons = _texts(ymap, "reasons", source, take)
+    flags = _texts(ymap, "flags", source, take) if ymap.get("flags") is not None else None
+    offered = _get(ymap, "offered", lambda n: as_int(n, source, field="'offered'"), take)
+    first = _get(ymap, "first_slot", lambda n: read_instant(n, source, field="'first_slot'"), take)
+    diags += problems
+    if problems:
+        return None
+    return BookingExpectation(allowed, route, reasons or (), flags, offered, first)
+
+
+def _get(ymap: YMap, key: str, convert, take):
+    node = ymap.get(key)
+    if node is None:
+        return None
+    result = convert(node)
+    take(result)
+    return result[0]
+
+
+def _texts(ymap: YMap, key: str, source, take) -> tuple[str, ...]:
+    node = ymap.get(key)
+    if node is None:
+        return ()
+    seq, d = as_list(node, source, field=f"'{key}'")
+    if d:
+        take((None, d))
+        return ()
+    out = []
+    for item in seq.items:
+        text, d = as_text(item, source, field=f"an item of '{key}'")
+        take((text, d))
+        if text is not None:
+            out.append(text)
+    return tuple(out)
+
+
+def needs_slots(expect: BookingExpectation) -> bool:
+    return expect.offered is not None or expect.first_slot is not None
+
+
+def missing_slots(node, source) -> Diagnostic:
+    return make("FF512", "'offered' and 'first_slot' need a slots file", source, head(node), "no slots to offer",
+                help="add `gate: {slots_file: slots/<file>.yaml}` to the scenario")
+
+
+def compare_booking(expect: BookingExpectation, d) -> list[tuple[str, str, str]]:
+    """(what, expected, actual) for every part of the booking expectation that does not hold."""
+    from formflow.booking.timeutil import to_local
+
+    out = []
+    shown = "allowed" if d.allowed else "denied"
+    if expect.allowed != d.allowed:
+        why = "; ".join((d.reasons + tuple(r for route in d.routes for r in route.reasons))[:3])
+        out.append(("booking", "allowed" if expect.allowed else "denied", f"{shown} ({why})" if why else shown))
+    if expect.route is not ... and expect.route != d.route:
+        out.append(("booking route", expect.route or "none", d.route or "none"))
+    said = list(d.reasons) + [r for route in d.routes for r in route.reasons]
+    for text in expect.reasons:
+        if not any(text.casefold() in r.casefold() for r in said):
+            out.append(("booking reason", f"a reason containing '{text}'", "; ".join(said) or "no reasons"))
+    if expect.flags is not None and tuple(expect.flags) != d.flags:
+        out.append(("booking flags", _list(expect.flags), _list(d.flags)))
+    offered = d.slots.offered if d.slots is not None else ()
+    if expect.offered is not None and expect.offered != len(offered):
+        out.append(("booking offered", f"{expect.offered} slots", f"{len(offered)}"))
+    if expect.first_slot is not None:
+        first = offered[0].start if offered else None
+        if first != expect.first_slot:
+            out.append(("booking first_slot", f"{to_local(expect.first_slot):%Y-%m-%d %H:%M}",
+                        f"{to_local(first):%Y-%m-%d %H:%M}" if first else "no slot offered"))
+    return out
+
+
+def _list(items) -> str:
+    return "[" + ", ".join(items) + "]"
