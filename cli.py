@@ -192,7 +192,30 @@ def simulate(
         code, finished = _scripted(program, person.facts(), answers, lang, format, strict)
     if finished is not None and program.doc.get("pdfs") and (format is OutFormat.text or pdf_dir):
         code = max(code, _walk_pdfs(program, finished, person, pdf_dir, lang, quiet=format is OutFormat.json))
+    if finished is not None and format is OutFormat.text:
+        _booking_decision(flow, program, finished, person, lang)
     raise typer.Exit(code)
+
+
+def _booking_decision(flow: Path, program, walk, person, lang: str) -> None:
+    """After a walk that ends in a gated booking: what the gate configuration decides (section 12b)."""
+    outcome = program.outcomes.get(walk.outcome) or {}
+    if "booking" not in outcome or flow.suffix != ".flow":
+        return
+    from formflow import api
+    from formflow.booking.gate import evaluate
+
+    setup, _ = api.load_gate(flow)
+    if setup is None or setup.config is None:
+        return
+    d = evaluate(setup.config, setup.program, walk, person, lang=lang)
+    if d.allowed:
+        how = f"through route '{d.route}' of gate '{d.gate}'" if d.route else "open booking"
+        typer.echo(f"booking: allowed {how} (slots and codes: formflow gate evaluate)")
+    else:
+        needs = next((r for r in d.routes if r.needs_code), None)
+        why = needs.reasons[0] if needs else (d.reasons[0] if d.reasons else "")
+        typer.echo(f"booking: denied — {why}")
 
 
 def _walk_pdfs(program, walk, person, pdf_dir: Optional[Path], lang: str, quiet: bool) -> int:

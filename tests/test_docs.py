@@ -39,7 +39,7 @@ def test_readme_test_command_is_what_ci_runs():
 
 def _reference_examples():
     text = (ROOT / "dsl" / "REFERENCE.md").read_text(encoding="utf-8")
-    return [m.group(1) for m in re.finditer(r"```flow\n(.*?)```", text, re.S)]
+    return [(m.group(2), m.group(1)) for m in re.finditer(r"```flow(?: region=(\w+))?\n(.*?)```", text, re.S)]
 
 
 def test_every_reference_example_checks_clean():
@@ -48,9 +48,10 @@ def test_every_reference_example_checks_clean():
 
     examples = _reference_examples()
     assert len(examples) >= 20
-    for example in examples:
+    for example, region in examples:
         code = "\n".join(line for line in example.splitlines() if not line.lstrip().startswith("#"))
         full = code if code.lstrip().startswith("flow ") else wrap_example(code)
         name = re.match(r"\s*flow (\w+)", full).group(1) + ".flow"
-        found = api.check_source(name, full.encode("utf-8")).diagnostics
+        path = ROOT / "regions" / region / "flows" / name if region else None  # booking examples need a region
+        found = api.check_source(name, full.encode("utf-8"), path).diagnostics
         assert [(d.code, d.message) for d in found] == [], example

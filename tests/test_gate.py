@@ -374,3 +374,10 @@ def test_offered_slots_need_a_slots_file(tmp_path):
     (result,) = run.scenarios
     assert result.status == "error" and [d.code for d in result.diagnostics] == ["FF512"]
     assert "slots_file" in result.diagnostics[0].help
+
+
+def test_simulate_says_what_the_gate_decides():
+    res = CliRunner().invoke(app, ["simulate", str(FLOW), "--citizen", str(SCEN / "citizens/household_fas1.yaml"),
+                                   "--answers", str(SCEN / "answers/healthy_first_dose.yaml")])
+    assert res.exit_code == 0
+    assert "booking: denied — needs the code from invitation 'covid-fas1' (letter or SMS)" in res.output
