@@ -383,3 +383,58 @@ def test_simulate_says_what_the_gate_decides():
                                    "--answers", str(SCEN / "answers/healthy_first_dose.yaml")])
     assert res.exit_code == 0
     assert "booking: denied — needs the code from invitation 'covid-fas1' (letter or SMS)" in res.output
+
+
+SECOND_DOSE = '''flow second_dose "Dos 2" {
+  languages sv
+  outcome book: booking "Boka dos 2." appointment covid_vaccination through dose_2
+  gate dose_2 "Vem får boka dos 2" {
+    route invited "Öppen kallelse till dos 2" when citizen.has_invitation("covid-dos2") open_invitation "covid-dos2"
+    route staff "Personal på listan" when citizen.age >= 18 allow_list "vaccinators" allow_list "care_staff"
+  }
+  end book
+}
+'''
+
+
+def _second_dose(tmp_path, open_invitations: bool):
+    root = tmp_path / "regions" / "halland"
+    shutil.copytree(HALLAND, root)
+    if open_invitations:
+        config = root / "region.yaml"
+        config.write_text(config.read_text(encoding="utf-8").replace(
+            "    horizon_days: 42", "    horizon_days: 42\n    open_invitations: yes"), encoding="utf-8")
+    path = root / "flows" / "second_dose.flow"
+    path.write_text(SECOND_DOSE, encoding="utf-8")
+    setup, diags = api.load_gate(path)
+    assert setup is not None, [d.message for d in diags if d.is_error]
+    return setup
+
+
+def test_an_open_invitation_books_against_its_booking_id(tmp_path):
+    setup = _second_dose(tmp_path, open_invitations=True)
+    slots = _slots(setup, "slots:\n  - {clinic: vc_laholm, appointment_type: covid_vaccination, start: 2021-05-03T10:00}\n")
+    who = person("19800610-2381", extra="invitations: [covid-dos2]\nbooking:\n  open_invitations: {covid-dos2: BK-2021-000123}\n")
+    d = decide(setup, who, {}, slots=slots)
+    assert d.allowed and d.route == "invited" and d.make_booking["requestedTimeslot"]["bookingId"] == "BK-2021-000123"
+    without = decide(setup, person("19800610-2381", extra="invitations: [covid-dos2]\n"), {}, slots=slots)
+    assert not without.allowed
+    assert "no open invitation 'covid-dos2' is registered" in without.routes[0].reasons[0]
+
+
+def test_a_booking_system_without_open_invitations_cannot_send_the_booking_id(tmp_path):
+    setup = _second_dose(tmp_path, open_invitations=False)
+    slots = _slots(setup, "slots:\n  - {clinic: vc_laholm, appointment_type: covid_vaccination, start: 2021-05-03T10:00}\n")
+    who = person("19800610-2381", extra="invitations: [covid-dos2]\nbooking:\n  open_invitations: {covid-dos2: BK-1}\n")
+    d = decide(setup, who, {}, slots=slots)
+    assert d.allowed and d.make_booking is None
+    assert d.booking_problems == ("booking system 'pmo' has no open invitations, so no booking id",)
+
+
+def test_allow_lists_any_of(tmp_path):
+    setup = _second_dose(tmp_path, open_invitations=False)
+    listed = decide(setup, person("19800610-2381", extra="booking: {allow_lists: [care_staff]}\n"), {})
+    assert listed.allowed and listed.route == "staff"
+    unlisted = decide(setup, person("19800610-2381", extra="booking: {allow_lists: [other]}\n"), {})
+    assert not unlisted.allowed
+    assert unlisted.routes[1].reasons == ("the personnummer is not on the list 'vaccinators' or the list 'care_staff'",)
