@@ -438,3 +438,18 @@ def test_allow_lists_any_of(tmp_path):
     unlisted = decide(setup, person("19800610-2381", extra="booking: {allow_lists: [other]}\n"), {})
     assert not unlisted.allowed
     assert unlisted.routes[1].reasons == ("the personnummer is not on the list 'vaccinators' or the list 'care_staff'",)
+
+
+def test_an_expected_route_the_gates_do_not_have_is_reported_with_the_nearest(tmp_path):
+    run = _scenario_run(tmp_path, """\
+  - name: a misspelt route
+    citizen_file: citizens/born_1941.yaml
+    answers_file: answers/healthy_first_dose.yaml
+    expect:
+      outcome: book_vaccination
+      booking: {allowed: yes, route: born_1941_or_erlier}
+""")
+    (result,) = run.scenarios
+    (diag,) = result.diagnostics
+    assert result.status == "error" and diag.code == "FF609"
+    assert diag.help == "did you mean 'born_1941_or_earlier'?"

@@ -22,7 +22,7 @@ The decision is `formflow gate evaluate`'s, on the compiled gate configuration
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
@@ -47,6 +47,7 @@ class BookingExpectation:
     flags: tuple[str, ...] | None = None
     offered: int | None = None
     first_slot: datetime | None = None  # UTC
+    route_span: object = field(default=None, compare=False)  # where `route` is written, for FF609
 
 
 def read_gate_input(node, source, path: Path, problems: list[Diagnostic]) -> GateInput | None:
@@ -92,7 +93,8 @@ def read_booking_expectation(node, source, diags: list[Diagnostic]) -> BookingEx
     diags += problems
     if problems:
         return None
-    return BookingExpectation(allowed, route, reasons or (), flags, offered, first)
+    where = ymap.get("route").span if ymap.get("route") is not None else None
+    return BookingExpectation(allowed, route, reasons or (), flags, offered, first, where)
 
 
 def _get(ymap: YMap, key: str, convert, take):
@@ -119,6 +121,17 @@ def _texts(ymap: YMap, key: str, source, take) -> tuple[str, ...]:
         if text is not None:
             out.append(text)
     return tuple(out)
+
+
+def unknown_route(expect: BookingExpectation, config: dict, source) -> Diagnostic | None:
+    """FF609 when `route` names no route of the flow's gates (it could never match)."""
+    from formflow.check.suggest import did_you_mean
+
+    known = [r["id"] for g in config["gates"] for r in g["routes"]]
+    if expect.route is ... or expect.route is None or expect.route in known:
+        return None
+    return make("FF609", f"the flow's gates have no route '{expect.route}'", source, expect.route_span,
+                "unknown route", help=did_you_mean(expect.route, known) or "routes: " + ", ".join(known))
 
 
 def needs_slots(expect: BookingExpectation) -> bool:

@@ -193,7 +193,7 @@ class _Runner:
         """(gate context | None, problems) for a scenario that expects a booking decision."""
         if expect is None or expect.booking is None:
             return None, []
-        from formflow.simulate.booking_expect import missing_slots, needs_slots
+        from formflow.simulate.booking_expect import missing_slots, needs_slots, unknown_route
 
         setup = self.gates.get(sfile.flow_path.resolve())
         where = spec.expect.key_node("booking")
@@ -201,6 +201,9 @@ class _Runner:
             return None, [make("FF609", f"the flow '{sfile.flow}' books no appointment type, so it has no gate",
                                sfile.source, where.span, "nothing to decide",
                                help="expect `booking` only of flows whose booking outcomes name an `appointment`")]
+        wrong = unknown_route(expect.booking, setup.config, sfile.source)
+        if wrong is not None:
+            return None, [wrong]
         code = spec.gate.code if spec.gate is not None else None
         path = spec.gate.slots_file if spec.gate is not None else None
         if path is None:
