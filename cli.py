@@ -193,12 +193,13 @@ def simulate(
     if finished is not None and program.doc.get("pdfs") and (format is OutFormat.text or pdf_dir):
         code = max(code, _walk_pdfs(program, finished, person, pdf_dir, lang, quiet=format is OutFormat.json))
     if finished is not None and format is OutFormat.text:
-        _booking_decision(flow, program, finished, person, lang)
+        _booking_decision(flow, program, finished, person, lang, ask_code=answers is None)
     raise typer.Exit(code)
 
 
-def _booking_decision(flow: Path, program, walk, person, lang: str) -> None:
-    """After a walk that ends in a gated booking: what the gate configuration decides (section 12b)."""
+def _booking_decision(flow: Path, program, walk, person, lang: str, ask_code: bool = False) -> None:
+    """After a walk that ends in a gated booking: what the gate configuration decides (section 12b).
+    Interactively, a route that wants the code from an invitation asks for it, as the service would."""
     outcome = program.outcomes.get(walk.outcome) or {}
     if "booking" not in outcome or flow.suffix != ".flow":
         return
@@ -209,6 +210,10 @@ def _booking_decision(flow: Path, program, walk, person, lang: str) -> None:
     if setup is None or setup.config is None:
         return
     d = evaluate(setup.config, setup.program, walk, person, lang=lang)
+    if ask_code and not d.allowed and any(r.needs_code for r in d.routes):
+        code = typer.prompt("Kod från kallelsen" if lang == "sv" else "Code from the invitation", default="",
+                            show_default=False)
+        d = evaluate(setup.config, setup.program, walk, person, code=code, lang=lang)
     if d.allowed:
         how = f"through route '{d.route}' of gate '{d.gate}'" if d.route else "open booking"
         typer.echo(f"booking: allowed {how} (slots and codes: formflow gate evaluate)")

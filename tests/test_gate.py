@@ -453,3 +453,16 @@ def test_an_expected_route_the_gates_do_not_have_is_reported_with_the_nearest(tm
     (diag,) = result.diagnostics
     assert result.status == "error" and diag.code == "FF609"
     assert diag.help == "did you mean 'born_1941_or_earlier'?"
+
+
+def test_interactive_simulate_asks_for_the_code_a_route_needs():
+    import subprocess
+    import sys
+
+    answers = "\n3\nnej\nnej\n1\nnej\nnej\n1\nja\nhk7q 4932\n"  # info, household, healthy, consent, the code
+    r = subprocess.run([sys.executable, str(ROOT / "cli.py"), "simulate", str(FLOW), "--citizen",
+                        str(SCEN / "citizens/household_fas1.yaml")], input=answers, capture_output=True, text=True,
+                       timeout=60, cwd=str(ROOT))
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "Kod från kallelsen:" in r.stdout
+    assert "booking: allowed through route 'phase_1' of gate 'covid_priority'" in r.stdout
