@@ -168,6 +168,8 @@ def simulate(
     lang: Optional[str] = typer.Option(None, "--lang", "-l", help="Language of the flow's texts (default: its first)."),
     format: OutFormat = typer.Option(OutFormat.text, "--format", "-f", help="Transcript as text or json (with --answers)."),
     pdf_dir: Optional[Path] = typer.Option(None, "--pdf", help="Write the flow's PDFs of the finished walk into this folder."),
+    gate_code: Optional[str] = typer.Option(None, "--code", help="The invitation code typed at a booking gate (scripted walks; "
+                                                              "interactive walks ask for it)."),
     strict: bool = STRICT,
 ):
     """Walk through a flow as a citizen: interactively, or scripted from an answers file."""
@@ -193,11 +195,13 @@ def simulate(
     if finished is not None and program.doc.get("pdfs") and (format is OutFormat.text or pdf_dir):
         code = max(code, _walk_pdfs(program, finished, person, pdf_dir, lang, quiet=format is OutFormat.json))
     if finished is not None and format is OutFormat.text:
-        _booking_decision(flow, program, finished, person, lang, ask_code=answers is None)
+        _booking_decision(flow, program, finished, person, lang, ask_code=answers is None and gate_code is None,
+                          code=gate_code)
     raise typer.Exit(code)
 
 
-def _booking_decision(flow: Path, program, walk, person, lang: str, ask_code: bool = False) -> None:
+def _booking_decision(flow: Path, program, walk, person, lang: str, ask_code: bool = False,
+                      code: str | None = None) -> None:
     """After a walk that ends in a gated booking: what the gate configuration decides (section 12b).
     Interactively, a route that wants the code from an invitation asks for it, as the service would."""
     outcome = program.outcomes.get(walk.outcome) or {}
@@ -209,7 +213,7 @@ def _booking_decision(flow: Path, program, walk, person, lang: str, ask_code: bo
     setup, _ = api.load_gate(flow)
     if setup is None or setup.config is None:
         return
-    d = evaluate(setup.config, setup.program, walk, person, lang=lang)
+    d = evaluate(setup.config, setup.program, walk, person, code=code, lang=lang)
     if ask_code and not d.allowed and any(r.needs_code for r in d.routes):
         code = typer.prompt("Kod från kallelsen" if lang == "sv" else "Code from the invitation", default="",
                             show_default=False)

@@ -422,17 +422,13 @@ def test_an_open_invitation_books_against_its_booking_id(tmp_path):
     assert "no open invitation 'covid-dos2' is registered" in without.routes[0].reasons[0]
 
 
-def test_a_booking_system_without_open_invitations_cannot_send_the_booking_id(tmp_path):
-    setup = _second_dose(tmp_path, open_invitations=False)
-    slots = _slots(setup, "slots:\n  - {clinic: vc_laholm, appointment_type: covid_vaccination, start: 2021-05-03T10:00}\n")
-    who = person("19800610-2381", extra="invitations: [covid-dos2]\nbooking:\n  open_invitations: {covid-dos2: BK-1}\n")
-    d = decide(setup, who, {}, slots=slots)
-    assert d.allowed and d.make_booking is None
-    assert d.booking_problems == ("booking system 'pmo' has no open invitations, so no booking id",)
+def test_an_open_invitation_on_a_booking_system_without_them_does_not_compile(tmp_path):
+    with pytest.raises(AssertionError, match="takes no booking id"):
+        _second_dose(tmp_path, open_invitations=False)
 
 
 def test_allow_lists_any_of(tmp_path):
-    setup = _second_dose(tmp_path, open_invitations=False)
+    setup = _second_dose(tmp_path, open_invitations=True)
     listed = decide(setup, person("19800610-2381", extra="booking: {allow_lists: [care_staff]}\n"), {})
     assert listed.allowed and listed.route == "staff"
     unlisted = decide(setup, person("19800610-2381", extra="booking: {allow_lists: [other]}\n"), {})
@@ -466,3 +462,78 @@ def test_interactive_simulate_asks_for_the_code_a_route_needs():
     assert r.returncode == 0, r.stdout + r.stderr
     assert "Kod från kallelsen:" in r.stdout
     assert "booking: allowed through route 'phase_1' of gate 'covid_priority'" in r.stdout
+
+
+def test_no_code_is_compared_without_a_login_or_after_a_route_was_passed(halland):
+    answers = {**HEALTHY, "priority_groups": ["household_home_care"]}
+    anonymous = person("19751010-9247", extra="invitations: [covid-fas1]\nbooking:\n  login: none\n"
+                       "  invitation_codes: {covid-fas1: HK7Q-4932}\n")
+    for typed in ("WRONG-0000", "HK7Q-4932"):  # the answer must not tell a wrong code from the right one
+        phase_1 = next(r for r in decide(halland, anonymous, answers, code=typed).routes if r.id == "phase_1")
+        assert phase_1.reasons == ("needs a login with e-ID (BankID or Freja eID Plus)",)
+        assert phase_1.attempts_left is None
+    elderly = person("19410321-9202", extra="invitations: [covid-fas1]\nbooking:\n"
+                     "  invitation_codes: {covid-fas1: HK7Q-4932}\n")
+    d = decide(halland, elderly, answers, code="WRONG-0000")
+    assert d.route == "born_1941_or_earlier"
+    later = [r for r in d.routes if r.id.startswith("phase")]
+    assert all(r.reasons == ("not tried: route 'born_1941_or_earlier' was passed first",) for r in later)
+    assert all(r.attempts_left is None for r in later)
+
+
+def test_a_code_of_separators_only_is_no_attempt(halland):
+    who = citizen((SCEN / "citizens" / "household_fas1.yaml").read_text(encoding="utf-8"))
+    d = decide(halland, who, {**HEALTHY, "priority_groups": ["household_home_care"]}, code=" - ")
+    phase_1 = next(r for r in d.routes if r.id == "phase_1")
+    assert phase_1.needs_code and phase_1.attempts_left is None
+
+
+def test_slots_in_the_repeated_autumn_hour_are_not_offered(halland):
+    slots = _slots(halland, "slots:\n"
+                   "  - {id: a, clinic: vc_laholm, appointment_type: covid_vaccination, start: 2021-10-31T02:30+02:00}\n"
+                   "  - {id: b, clinic: vc_laholm, appointment_type: covid_vaccination, start: 2021-10-31T01:57}\n"
+                   "  - {id: c, clinic: vc_laholm, appointment_type: covid_vaccination, start: 2021-10-31T03:00}\n")
+    d = decide(halland, person("19410321-9202", "2021-10-30T12:00"), HEALTHY, slots=slots)
+    assert [s.id for s in d.slots.offered] == ["c"]  # b ends at 02:02, in the repeated hour too
+    assert dict(d.slots.refused) == {"ambiguous_local_time": 2}
+    assert d.make_booking["requestedTimeslot"]["startTimeInclusive"] == "20211031030000"
+
+
+def test_invitation_codes_never_appear_in_diagnostics(tmp_path):
+    bad = tmp_path / "c.yaml"
+    bad.write_text('personnummer: 19751010-9247\nregion: "13"\nnow: 2021-04-12T09:00\n'
+                   'booking: {invitation_codes: {covid-fas1: "HK7Q-4932"}, login: maybe}\n', encoding="utf-8")
+    res = _run("--citizen", str(bad), "--answers", str(SCEN / "answers" / "healthy_first_dose.yaml"))
+    assert res.exit_code == 1 and "login level" in res.output
+    assert "HK7Q" not in res.output and "4932" not in res.output
+    block = tmp_path / "d.yaml"
+    block.write_text('personnummer: 19751010-9247\nregion: "13"\nnow: 2021-04-12T09:00\nbooking:\n'
+                     '  invitation_codes:\n    covid-fas1: ["HK7Q-4932"]\n    "HK7Q-4932":\n', encoding="utf-8")
+    res = _run("--citizen", str(block), "--answers", str(SCEN / "answers" / "healthy_first_dose.yaml"),
+               "--format", "json")
+    assert res.exit_code == 1 and "HK7Q" not in res.output
+    assert json.loads(res.output)["diagnostics"][0]["code"] == "FF510"  # input problems as JSON with --format json
+
+
+def test_an_active_booking_must_name_the_regions_type_and_clinic(tmp_path):
+    bad = tmp_path / "c.yaml"
+    bad.write_text('personnummer: 19410321-9202\nregion: "13"\nnow: 2021-04-12T09:00\nbooking:\n  bookings:\n'
+                   "    - {appointment_type: covid-vaccination, clinic: vc_laholm, start: 2021-04-13T09:00}\n",
+                   encoding="utf-8")
+    res = _run("--citizen", str(bad), "--answers", str(SCEN / "answers" / "healthy_first_dose.yaml"))
+    assert res.exit_code == 1
+    assert "error[FF703]: the region has no appointment type 'covid-vaccination'" in res.output
+    assert "did you mean 'covid_vaccination'?" in res.output
+
+
+def test_allowed_after_an_outcome_that_books_nothing_is_a_contradiction(tmp_path):
+    run = _scenario_run(tmp_path, """\
+  - name: contradiction
+    citizen_file: citizens/born_1941.yaml
+    answers_file: answers/healthy_first_dose.yaml
+    expect:
+      outcome: wait_until_well
+      booking: {allowed: yes}
+""")
+    (result,) = run.scenarios
+    assert result.status == "error" and [d.code for d in result.diagnostics] == ["FF609"]

@@ -53,6 +53,7 @@ def evaluate(flow: Path = typer.Argument(..., help="A .flow file that books (its
     """Allow or deny booking after a walk, with the reasons, the route taken and the slots offered."""
     from formflow import api
     from formflow.booking.gate import evaluate as decide
+    from formflow.inputs.booking_state import region_problems
     from formflow.inputs.citizen import load_citizen_file
 
     for option, path in (("FLOW", flow), ("--citizen", citizen), ("--answers", answers), ("--slots", slots)):
@@ -64,14 +65,16 @@ def evaluate(flow: Path = typer.Argument(..., help="A .flow file that books (its
     if setup is not None and lang is not None and lang not in setup.program.languages:
         _usage(f"the flow has no language '{lang}'; it has {', '.join(setup.program.languages)}")
     person, more = load_citizen_file(citizen) if setup is not None else (None, [])
-    problems += more
+    problems += more + (region_problems(person.booking, setup.region) if person is not None else [])
+    if any(d.is_error for d in problems):
+        person = None
     offered, more = _slots(slots, setup.region) if setup is not None and person is not None else (None, [])
     problems += more
     scripted = api.simulate_file(setup.program, person.facts(), answers) if person is not None else None
     if scripted is not None:
         problems += list(scripted.diagnostics)
     if setup is None or person is None or scripted is None or not scripted.ok or (slots and offered is None):
-        _report(problems, Format.text, 1, redact=True)
+        _report(problems, Format.json if format is OutFormat.json else Format.text, 1, redact=True)
         raise typer.Exit(1)
     decision = decide(setup.config, setup.program, scripted.walk, person, code=code, slots=offered,
                       region=setup.region, lang=lang)
@@ -121,7 +124,8 @@ def as_json(d) -> dict:
     if d.slots is not None:
         out["slots"] = {"offered": [{"id": s.id, "clinic": s.clinic, "start": instant(s.start), "end": instant(s.end)}
                                     for s in d.slots.offered],
-                        "refused": dict(d.slots.refused), "gate_horizon_days": d.slots.horizon_days}
+                        "refused": dict(d.slots.refused), "elsewhere": d.slots.elsewhere,
+                        "gate_horizon_days": d.slots.horizon_days}
         out["make_booking"] = _masked(d.make_booking)
         out["make_booking_problems"] = list(d.booking_problems)
     return out
@@ -142,8 +146,9 @@ def as_text(d, config: dict) -> str:
                      + (f"may be cancelled until {_local(a.cancel_deadline)}" if a.may_cancel
                         else f"can no longer be cancelled on the web (deadline was {_local(a.cancel_deadline)})"))
     if d.slots is not None:
-        refused = ", ".join(f"{n} {why}" for why, n in d.slots.refused)
-        lines.append(f"slots     {len(d.slots.offered)} offered" + (f" ({refused} not)" if refused else ""))
+        refused = ", ".join(f"{n} {why.replace('_', ' ')}" for why, n in d.slots.refused)
+        lines.append(f"slots     {len(d.slots.offered)} offered" + (f"; not offered: {refused}" if refused else "")
+                     + (f"; {d.slots.elsewhere} for another type or clinic" if d.slots.elsewhere else ""))
         lines += [f"  {_local(s.start)}–{_local(s.end)[-5:]}  {s.clinic}" + (f"  [{s.id}]" if s.id else "")
                   for s in d.slots.offered]
         if d.make_booking is not None:

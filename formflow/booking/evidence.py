@@ -50,7 +50,7 @@ def check_code(state: BookingState, invitation: str, attempts: int, entered: str
     issued = state.code_for(invitation)
     if issued is None:
         return CodeCheck(False, f"no code for invitation '{invitation}' is registered for this personnummer", None)
-    if entered is None or not entered.strip():
+    if entered is None or not normalise_code(entered):  # nothing but spaces and hyphens is no attempt
         return CodeCheck(False, f"needs the code from invitation '{invitation}' (letter or SMS)", None, True)
     if same_code(entered, issued):
         return CodeCheck(True, None, attempts - failures)

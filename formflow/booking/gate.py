@@ -59,6 +59,7 @@ class SlotOffer:
     offered: tuple[Slot, ...]
     refused: tuple[tuple[str, int], ...]  # reason -> how many slots, in the order of `slots.refusal`
     horizon_days: int | None  # the gate's horizon when it is shorter than the booking system's
+    elsewhere: int = 0  # slots of another appointment type, or at a clinic this booking does not use
 
 
 @dataclass(frozen=True)
@@ -102,7 +103,7 @@ def evaluate(config: dict, program, walk, citizen, *, code: str | None = None, s
             return _deny(walk, f"'{kind['id']}' is protected and this booking has no gate", **common)
         return _allowed(config, booking, walk, citizen, None, None, (), slots, region, flags)
     gate = next(g for g in config["gates"] if g["id"] == booking["gate"])
-    results = tuple(_route(r, env, citizen, code, lang, program) for r in gate["routes"])
+    results = _routes(gate, env, citizen, code, lang, program)
     taken = next((r for r in results if r.passed), None)
     if taken is None:
         return _deny(walk, f"no route of gate '{gate['id']}' is passed", routes=results, **common)
@@ -114,6 +115,20 @@ def _holds(tree: dict, env) -> bool:
         return bool(compile_expr(tree)(env))
     except Fault:
         return False
+
+
+def _routes(gate: dict, env, citizen, code, lang, program) -> tuple[RouteResult, ...]:
+    """Every route's result, in order; after the first that passes the rest are not tried, so no
+    code is compared (and no attempt counted) on a route the citizen does not need."""
+    out: list[RouteResult] = []
+    for route in gate["routes"]:
+        taken = next((r for r in out if r.passed), None)
+        if taken is not None:
+            out.append(RouteResult(route["id"], program.text(route["title"], lang), False,
+                                   (f"not tried: route '{taken.id}' was passed first",)))
+        else:
+            out.append(_route(route, env, citizen, code, lang, program))
+    return tuple(out)
 
 
 def _route(route: dict, env, citizen, code, lang, program) -> RouteResult:
@@ -130,8 +145,9 @@ def _route(route: dict, env, citizen, code, lang, program) -> RouteResult:
             reasons.append("its condition does not hold for this citizen")
     if reasons:  # evidence is asked for only where the route applies: its cohort is open, its condition holds
         return RouteResult(route["id"], program.text(route["title"], lang), False, tuple(reasons))
-    login = E.check_login(state, ev.get("login"))
-    reasons += [login] if login else []
+    login = E.check_login(state, ev.get("login", "e_id"))
+    if login:  # without the login nobody is identified: no code is compared, no attempt counted
+        return RouteResult(route["id"], program.text(route["title"], lang), False, (login,))
     check = None
     if "invitation_code" in ev:
         spec = ev["invitation_code"]
@@ -184,9 +200,10 @@ def _offer(config, booking, gate, slots, region, now) -> SlotOffer:
     kind_id = booking["appointment_type"]["id"]
     clinics = {c["id"] for c in booking["clinics"]}
     gate_days = gate["horizon_days"] if gate is not None else None
-    offered, refused = [], {}
+    offered, refused, elsewhere = [], {}, 0
     for slot in slots:
         if slot.appointment_type != kind_id or slot.clinic not in clinics:
+            elsewhere += 1
             continue
         system = region.rules_for(region.clinic(slot.clinic))
         horizon = min(gate_days, system.horizon_days) if gate_days is not None else None
@@ -196,7 +213,7 @@ def _offer(config, booking, gate, slots, region, now) -> SlotOffer:
         else:
             refused[why] = refused.get(why, 0) + 1
     offered.sort(key=lambda s: (s.start, s.clinic, s.id or ""))
-    return SlotOffer(tuple(offered), tuple(refused.items()), gate_days)
+    return SlotOffer(tuple(offered), tuple(refused.items()), gate_days, elsewhere)
 
 
 def _make_booking(gate, taken, slot, citizen, region, flags):

@@ -24,7 +24,10 @@ A slot is offered at `now` (an aware instant) unless, checked in this order:
    in between;
 5. `outside_bookable_period` — its Swedish date is outside the appointment type's
    `bookable_from`/`bookable_until`;
-6. `protected` — the appointment type is protected and the caller has not unlocked it (a gate
+6. `ambiguous_local_time` — it starts or ends in the hour that occurs twice when summer time ends
+   (02:00–02:59 on the last Sunday of October): MakeBooking writes local `YYYYMMDDhhmmss` with no
+   offset, so the booking system could not tell which 02:30 was booked;
+7. `protected` — the appointment type is protected and the caller has not unlocked it (a gate
    decides that from verified facts; open booking never offers a protected type).
 """
 
@@ -35,7 +38,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Iterable
 
-from formflow.booking.timeutil import local_date, read_instant, to_local, to_utc
+from formflow.booking.timeutil import is_ambiguous_instant, local_date, read_instant, to_local, to_utc
 from formflow.check.suggest import did_you_mean
 from formflow.diagnostics.model import Diagnostic, Label, make
 from formflow.inputs.yamlnode import (YMap, YNode, YScalar, as_bool, as_int, as_list, as_map, as_text, check_keys,
@@ -54,6 +57,7 @@ PAST = "past"
 BEFORE_EARLIEST = "before_earliest_booking"
 BEYOND_HORIZON = "beyond_horizon"
 OUTSIDE_PERIOD = "outside_bookable_period"
+AMBIGUOUS = "ambiguous_local_time"
 PROTECTED = "protected"
 
 
@@ -118,6 +122,8 @@ def refusal(slot: Slot, region: Region, now: datetime, *, horizon_days: int | No
         return BEYOND_HORIZON
     if (kind.bookable_from and day < kind.bookable_from) or (kind.bookable_until and day > kind.bookable_until):
         return OUTSIDE_PERIOD
+    if is_ambiguous_instant(slot.start) or is_ambiguous_instant(slot.end):
+        return AMBIGUOUS
     if kind.protected and kind.id not in set(unlocked):
         return PROTECTED
     return None

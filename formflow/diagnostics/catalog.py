@@ -477,7 +477,7 @@ _ENTRIES = [
              "digits (the partition) are 00 for the international release or 10 for an extension such as "
              "Sweden's (namespace 1000052): \"Vaccination mot covid-19\" is 72791000052103. Ids whose "
              "partition is 01/11 (descriptions) or 02/12 (relationships) are not concepts."),
-    CodeInfo("FF703", "unknown-region-reference", E, "A region configuration or slots file names something that is not defined.",
+    CodeInfo("FF703", "unknown-region-reference", E, "A region configuration, slots file or citizen file names something that is not defined.",
              "A clinic's `booking_system` must be one of the region's `booking_systems`, each of its "
              "`appointment_types` one of the region's appointment types, and a slot's `clinic` and "
              "`appointment_type` must exist in the region. The hint suggests the nearest id."),

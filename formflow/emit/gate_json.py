@@ -142,7 +142,7 @@ def _gate(g: M.Gate, where) -> dict:
 
 
 def _route(r: M.GateRoute, where) -> dict:
-    evidence: dict = {"login": r.login}
+    evidence: dict = {"login": r.login or "e_id"}  # verified facts come from the e-ID login: always required
     if r.invitation_code is not None:
         evidence["invitation_code"] = {"invitation": r.invitation_code,
                                        "attempts": r.code_attempts or DEFAULT_CODE_ATTEMPTS}

@@ -37,6 +37,8 @@ class ActiveBooking:
     appointment_type: str
     clinic: str
     start: datetime  # UTC
+    spans: tuple = field(default=(), compare=False, repr=False)  # (appointment_type, clinic) in the file
+    source: object = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,5 +159,24 @@ class _Reader:
             clinic = self.take(as_text(m.get("clinic"), self.source, field="'clinic'"))
             start = self.take(read_instant(m.get("start"), self.source, field="'start'"))
             if None not in (kind, clinic, start):
-                out.append(ActiveBooking(kind, clinic, start))
+                spans = (m.get("appointment_type").span, m.get("clinic").span)
+                out.append(ActiveBooking(kind, clinic, start, spans, self.source))
         return tuple(sorted(out, key=lambda b: (b.start, b.clinic)))
+
+
+def region_problems(state: BookingState, region) -> list[Diagnostic]:
+    """FF703 for an active booking whose clinic or appointment type the region does not have: a typo
+    there would silently switch `one_active_booking` off for this citizen."""
+    from formflow.check.suggest import did_you_mean
+
+    out = []
+    for b in state.bookings:
+        for name, what, known, span in ((b.appointment_type, "appointment type",
+                                         [t.id for t in region.appointment_types], b.spans[0]),
+                                        (b.clinic, "clinic", [c.id for c in region.clinics], b.spans[1])):
+            if name not in known:
+                out.append(make("FF703", f"the region has no {what} '{name}'", b.source, span, f"unknown {what}",
+                                help=did_you_mean(name, known) or f"the region's {what}s are: {', '.join(known)}"))
+    from formflow.inputs.secrets import masked
+
+    return masked(out, state.bookings[0].source) if out else out

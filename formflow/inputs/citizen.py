@@ -38,6 +38,7 @@ from pathlib import Path
 from formflow.diagnostics.model import Diagnostic, make
 from formflow.inputs.booking_state import BookingState, load_booking_state
 from formflow.inputs.personnummer import PersonalNumber, as_personnummer
+from formflow.inputs.secrets import masked
 from formflow.inputs.yamlnode import (STOCKHOLM, Result, YMap, YNode, as_datetime_local, as_list, as_map,
                                       as_text, check_keys, head, load)
 from formflow.source import Source
@@ -124,12 +125,18 @@ def normalise_code(code: str) -> str:
 def load_citizen_file(path: str | Path) -> tuple[Citizen | None, list[Diagnostic]]:
     source, node, diags = load(path)
     if node is None:
-        return None, diags
+        return None, masked(diags, source)
     return load_citizen(node, source)
 
 
 def load_citizen(node: YNode, source: Source) -> tuple[Citizen | None, list[Diagnostic]]:
-    """A Citizen from a parsed citizen file, or None and every problem found."""
+    """A Citizen from a parsed citizen file, or None and every problem found (invitation codes and
+    booking ids masked in them: `inputs.secrets`)."""
+    citizen, diags = _load_citizen(node, source)
+    return citizen, masked(diags, source)
+
+
+def _load_citizen(node: YNode, source: Source) -> tuple[Citizen | None, list[Diagnostic]]:
     ymap, d = as_map(node, source, field="the citizen")
     if d:
         return None, [d]

@@ -82,6 +82,10 @@ def read_expectation(program: Program, node: YMap, source: Source) -> tuple[Expe
     pdf = read_pdf_expectation(program, node.get("pdf"), source, diags) if node.get("pdf") is not None else None
     booking = read_booking_expectation(node.get("booking"), source, diags) if node.get("booking") is not None else None
     diags += _contradictions(program, node, source, outcome, kind, asked, not_asked)
+    if booking is not None and booking.allowed and outcome is not None and "booking" not in program.outcomes[outcome]:
+        diags.append(make("FF609", f"a booking cannot be allowed after '{outcome}', which books nothing", source,
+                          node.key_node("booking").span, "contradicts `outcome`",
+                          help="expect `allowed: no`, or the booking outcome the route ends in"))
     if diags:
         return None, diags
     return Expectation(outcome, kind, asked, not_asked, values, triggered, pdf, booking), []

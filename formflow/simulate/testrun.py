@@ -184,12 +184,12 @@ class _Runner:
         source, answers, problems = self.answers(sfile, spec)
         if answers is None:
             return _error(spec, sfile, "its answers file cannot be read", problems, start)
-        gate, problems = self.gate(sfile, spec, expect)
+        gate, problems = self.gate(sfile, spec, expect, citizen)
         if problems:
             return _error(spec, sfile, "its booking expectation cannot be checked", problems, start)
         return _walked(program, sfile, spec, citizen, expect, (source, answers), start, gate)
 
-    def gate(self, sfile: ScenarioFile, spec: ScenarioSpec, expect):
+    def gate(self, sfile: ScenarioFile, spec: ScenarioSpec, expect, citizen=None):
         """(gate context | None, problems) for a scenario that expects a booking decision."""
         if expect is None or expect.booking is None:
             return None, []
@@ -204,6 +204,10 @@ class _Runner:
         wrong = unknown_route(expect.booking, setup.config, sfile.source)
         if wrong is not None:
             return None, [wrong]
+        from formflow.inputs.booking_state import region_problems
+
+        if citizen is not None and region_problems(citizen.booking, setup.region):
+            return None, region_problems(citizen.booking, setup.region)
         code = spec.gate.code if spec.gate is not None else None
         path = spec.gate.slots_file if spec.gate is not None else None
         if path is None:

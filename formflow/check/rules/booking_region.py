@@ -1,5 +1,6 @@
 """FF711 unknown appointment type, FF712 unknown clinic, FF713 unknown terms text, FF719 unknown
-handoff; FF718 when the flow books but its region configuration cannot be read.
+handoff, and FF719 for an open invitation on booking systems without them; FF718 when the flow books but its
+region configuration cannot be read.
 
 A booking outcome's names are ids of the flow's region.yaml (dsl/REGION.md): a misspelt id would
 compile into a gate configuration that books nothing, or books the wrong type. Without a readable
@@ -30,6 +31,28 @@ def check(ctx):
         return
     for decl in decls:
         yield from _names(ctx, decl, context.region)
+        yield from _open_invitations(ctx, decl, context.region)
+
+
+def _open_invitations(ctx, decl, region):
+    """FF719: a route that books against an open invitation's booking id needs booking systems that
+    take one (`open_invitations: yes`); otherwise the MakeBooking request could never be sent."""
+    attrs = {a.key: a for a in decl.attrs}
+    gate = next((g for g in ctx.flow.gates if "through" in attrs and g.id.name == attrs["through"].value.name), None)
+    kind = region.appointment_type(attrs["appointment"].value.name) if "appointment" in attrs else None
+    if gate is None or kind is None:
+        return
+    named = [region.clinic(i.name) for i in attrs["clinics"].value] if "clinics" in attrs else \
+        [c for c in region.clinics if region.offers(c, kind.id)]
+    lacking = sorted(c.id for c in named if c is not None and not region.rules_for(c).open_invitations)
+    for route in gate.routes:
+        for attr in route.attrs:
+            if attr.key == "open_invitation" and lacking:
+                yield ctx.diag("FF719", f"route '{route.id.name}' books against an open invitation, but the booking "
+                               f"system of {', '.join(lacking)} takes no booking id", attr.span,
+                               "no open invitations there",
+                               help="set `open_invitations: yes` for that booking system in region.yaml if it "
+                                    "supports them, or limit the booking with `clinics` to clinics whose system does")
 
 
 def _names(ctx, decl, region):
