@@ -537,3 +537,31 @@ def test_allowed_after_an_outcome_that_books_nothing_is_a_contradiction(tmp_path
 """)
     (result,) = run.scenarios
     assert result.status == "error" and [d.code for d in result.diagnostics] == ["FF609"]
+
+
+# ---------------------------------------------------------------------------------------- proofs
+
+def test_prove_shows_every_route_of_the_halland_gate_can_be_passed_by_someone_who_books():
+    res = CliRunner().invoke(app, ["prove", str(FLOW), "--format", "json"])
+    assert res.exit_code == 0, res.output
+    gates = [p for p in json.loads(res.output)["properties"] if p["kind"] == "gate"]
+    assert [p["name"] for p in gates] == [f"gate covid_priority route {r}" for r in
+                                          ("born_1941_or_earlier", "born_1956_or_earlier", "phase_1", "phase_2",
+                                           "phase_3", "phase_4")]
+    assert all(p["verdict"] == "proved" and p["example"]["outcome"] == "book_vaccination" for p in gates)
+
+
+def test_a_route_the_routing_makes_impossible_is_ff812_and_violated_in_prove(tmp_path):
+    root = tmp_path / "regions" / "halland"
+    shutil.copytree(HALLAND, root)
+    path = root / "flows" / "covid_vaccination.flow"
+    text = path.read_text(encoding="utf-8").replace(
+        "    one_active_booking\n",
+        '    route teenagers "Tonåringar" en "Teenagers" when citizen.age < 18 login e_id\n    one_active_booking\n')
+    path.write_text(text, encoding="utf-8")
+    result = api.check_file(path)
+    (diag,) = [d for d in result.diagnostics if d.code == "FF812"]
+    assert "route 'teenagers' of gate 'covid_priority' can never be passed" in diag.message
+    assert not diag.is_error and "the booking this route protects" in [label.message for label in diag.secondary]
+    res = CliRunner().invoke(app, ["prove", str(path), "--property", "gate covid_priority route teenagers"])
+    assert res.exit_code == 1 and "VIOLATED  gate covid_priority route teenagers" in res.output

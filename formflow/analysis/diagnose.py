@@ -31,6 +31,7 @@ def diagnostics(engine: Engine, source: Source) -> list[Diagnostic]:
     out += _conditions(engine, source, line_of)
     out += _outcomes(engine, source)
     out += _asserts(engine, source, line_of)
+    out += _gates(engine, source)
     out += _faults(engine, source, line_of)
     return out
 
@@ -155,6 +156,35 @@ def _outcomes(engine: Engine, source: Source) -> list[Diagnostic]:
                         secondary=labels,
                         help="every route that names it also triggers a more urgent outcome; "
                              "check the urgencies, or the triggers before it"))
+    return out
+
+
+# ---------------------------------------------------------------- gates
+
+def _gates(engine: Engine, source: Source) -> list[Diagnostic]:
+    """FF812: a gate route that no citizen whose route books can pass (the booking itself reachable)."""
+    out = []
+    for goal in engine.goals:
+        if goal.kind != "gate" or goal.status != UNSAT:
+            continue
+        claim = goal.subject
+        booking = next(g for g in engine.goals if g.kind == "outcome" and g.subject == claim.outcome)
+        if booking.status != SAT:
+            continue  # the booking itself is never reached: FF802 or FF801 says so
+        span = claim.route.condition.span
+        because = reasons(engine.why(goal), engine.flow, span)
+        where = f"route '{claim.route.id}' of gate '{claim.gate.id}'"
+        if engine.solver.check(None, [goal.items[1]]).status == UNSAT:  # the route's condition on its own
+            out.append(_diag("FF812", f"{where} contradicts itself: no citizen meets it", source, span,
+                             "never true", help="correct the condition (or its `from` date), or remove the route"))
+            continue
+        labels, assumed = _labels(because)
+        booking_span = next(o.span for o in engine.flow.outcomes if o.id == claim.outcome)
+        out.append(make("FF812", f"{where} can never be passed by a citizen whose route ends in '{claim.outcome}'",
+                        source, span, "never true at the booking", notes=assumed,
+                        secondary=labels + (Label(booking_span, "the booking this route protects"),),
+                        help="the routing before the booking already excludes everyone this route is for: "
+                             "correct the condition or its `from` date, or the routing"))
     return out
 
 

@@ -18,21 +18,48 @@ from formflow.simulate.walk import Walk
 UNDEFINED = object()
 
 
+class Checker:
+    """Asserts evaluated on walks, each expression compiled once: the analyser checks every open
+    assert on every walk it makes, hundreds of walks for a large flow."""
+
+    def __init__(self, program: Program):
+        self.program = program
+        self._compiled: dict[int, tuple] = {}  # id(IR node) -> (node, compiled code)
+
+    def holds(self, assertion: M.Assertion, walk: Walk, facts) -> bool:
+        """Whether the assert holds on this complete walk (premise false, or conclusion true)."""
+        ev = _Evaluator(self, walk, facts)
+        if assertion.premise is not None and not ev.truth(assertion.premise):
+            return True
+        return ev.truth(assertion.conclusion)
+
+    def truth(self, e, walk: Walk, facts) -> bool:
+        """Whether an IR condition (a gate route's) is true at the end of this walk."""
+        return _Evaluator(self, walk, facts).truth(e)
+
+    def premise_holds(self, assertion: M.Assertion, walk: Walk, facts) -> bool:
+        return assertion.premise is None or _Evaluator(self, walk, facts).truth(assertion.premise)
+
+    def compiled(self, e):
+        found = self._compiled.get(id(e))
+        if found is None:
+            found = self._compiled[id(e)] = (e, compile_expr(to_json(e)))  # the node stays alive with its id
+        return found[1]
+
+
 def holds(assertion: M.Assertion, program: Program, walk: Walk, facts) -> bool:
     """Whether the assert holds on this complete walk (premise false, or conclusion true)."""
-    ev = _Evaluator(program, walk, facts)
-    if assertion.premise is not None and not ev.truth(assertion.premise):
-        return True
-    return ev.truth(assertion.conclusion)
+    return Checker(program).holds(assertion, walk, facts)
 
 
 def premise_holds(assertion: M.Assertion, program: Program, walk: Walk, facts) -> bool:
-    return assertion.premise is None or _Evaluator(program, walk, facts).truth(assertion.premise)
+    return Checker(program).premise_holds(assertion, walk, facts)
 
 
 class _Evaluator:
-    def __init__(self, program: Program, walk: Walk, facts):
-        self.program = program
+    def __init__(self, checker: Checker, walk: Walk, facts):
+        self.checker = checker
+        self.program = checker.program
         self.walk = walk
         self.env = Env(RouteAnswers(walk.answers), RouteValues(walk.values), facts, facts.today)
 
@@ -42,7 +69,7 @@ class _Evaluator:
 
     def value(self, e):
         if self._plain(e):
-            return compile_expr(to_json(e))(self.env)
+            return self.checker.compiled(e)(self.env)
         if isinstance(e, M.AnswerRef) or isinstance(e, M.ValueRef):
             return UNDEFINED
         if isinstance(e, M.Test):

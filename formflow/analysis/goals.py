@@ -26,9 +26,10 @@ import z3
 
 from formflow.analysis import evaluate
 from formflow.analysis.encode import Cond, Encoder, conj, negate
+from formflow.analysis.gates import route_claims
 from formflow.analysis.paths import BranchPoint, Path, Paths
 from formflow.analysis.replay import condition_numbers, replay
-from formflow.analysis.solver import SAT, UNKNOWN, UNSAT, Item, Solver
+from formflow.analysis.solver import SAT, UNKNOWN, UNSAT, Item, Solver, conjuncts
 from formflow.analysis.witness import (WITNESS_DECIMALS, Example, born_on_a_test_day, example,
                                        nearest_test_days, test_birth_days)
 from formflow.ir import model as M
@@ -41,20 +42,19 @@ NEAR_TRIES = 6  # test birth dates tried next to the model's before the whole li
 
 @dataclass(eq=False)
 class Goal:
-    kind: str  # path | outcome | violation | premise | division | answerable | reads
+    """A query: the path condition of `path` (None: no path) and `items`."""
+
+    kind: str  # path | outcome | violation | premise | gate | division | answerable | reads
     subject: object  # Path | outcome id | Assertion | Division | Answer | site tuple
     items: list
+    path: Path | None = None
     status: str | None = None  # sat | unsat | unknown
     example: Example | None = None
     confirmed: bool = False  # a real walk shows it
 
     @property
     def hard(self) -> tuple:
-        return sum((i.cond.hard for i in self.items), ())
-
-
-def path_items(path: Path) -> list[Item]:
-    return [Item(c.cond, c.origin) for c in path.items()]
+        return sum((c.hard for c in conjuncts(self.path)), ()) + sum((i.cond.hard for i in self.items), ())
 
 
 class Engine:
@@ -69,10 +69,28 @@ class Engine:
         self.goals: list[Goal] = []
         self._stmt_paths: dict[int, list[Path]] = {}
         self._confirmed: set[int] = set()  # id() of the paths a walk has shown
+        self._born_on_test_day = None
         self.nofault = self._nofault()
         self._build(read_goals)
         self._open = [g for g in self.goals if g.kind not in ("path", "reads")]  # what walks may still show
         self.test_days = frozenset(test_birth_days()) if scenario else frozenset()
+        self._by_number = {b.number: b for b in paths.branches if b.number >= 0}
+        self.asserts = evaluate.Checker(program)
+        solver.prepare(self._conjuncts())
+
+    def _conjuncts(self) -> list:
+        """Every conjunct of the goals' path conditions, in flow order (for the solver's partition)."""
+        seen: set[int] = set()
+        found = []
+        for goal in self.goals:
+            chain = []
+            node = goal.path
+            while node is not None and node.conjunct is not None and id(node) not in seen:
+                seen.add(id(node))
+                chain.append(node.conjunct.cond)
+                node = node.parent
+            found += reversed(chain)
+        return found
 
     # ------------------------------------------------------------ the goals
     def _nofault(self) -> Item:
@@ -99,22 +117,26 @@ class Engine:
                                             Item(negate(conclusion), ("conclusion", a.id))]))
             if a.premise is not None:
                 self._add(Goal("premise", a, [complete, Item(premise, ("premise", a.id))]))
+        for claim in route_claims(self.flow):  # each gate route can be passed by someone who books
+            ends = Item(conj(self.paths.outcome_is(claim.outcome), self.nofault.cond), ("outcome", claim.outcome))
+            route = Item(self.enc.cond(claim.cond, in_assert=True), ("route", claim.route.id))
+            self._add(Goal("gate", claim, [ends, route]))
         for d in self.enc.divisions:
             _, site_path = d.site
             zero = Cond(z3.And(d.guard, d.divisor == 0), d.reads)
-            self._add(Goal("division", d, path_items(site_path) + [Item(zero, ("division", d.span))]))
+            self._add(Goal("division", d, [Item(zero, ("division", d.span))], site_path))
         for point in self.paths.points:
             if isinstance(point.stmt, M.Ask):
                 answer = self.enc.answers.get(point.stmt.question)
                 if answer is not None and answer.nonempty is not None:
                     empty = Item(negate(Cond(answer.nonempty)), ("empty", point.stmt.question))
-                    self._add(Goal("answerable", answer, path_items(point.path) + [empty]))
+                    self._add(Goal("answerable", answer, [empty], point.path))
         if read_goals:
             self._read_goals()
 
     def _path_goal(self, path: Path) -> None:
         if id(path) not in self.by_path:
-            goal = Goal("path", path, path_items(path))
+            goal = Goal("path", path, [], path)
             self.by_path[id(path)] = goal
             self.goals.append(goal)
 
@@ -126,6 +148,9 @@ class Engine:
         sites: dict[int, tuple] = {}
         for read in self.enc.reads:
             node, path = read.site
+            if self._surely_given(read, path):
+                sites.setdefault(id(node), (node, path, []))
+                continue
             if read.is_answer:
                 missing = negate(self.enc.answered(read.name))
             else:
@@ -133,8 +158,24 @@ class Engine:
             entry = sites.setdefault(id(node), (node, path, []))
             entry[2].append(Cond(z3.And(read.guard, missing.expr), missing.reads))
         for node, path, misses in sites.values():
+            if not misses:  # every read is given wherever the expression is evaluated
+                self._add(Goal("reads", (node, path), [], path, status=UNSAT))
+                continue
             some = Cond(z3.Or([m.expr for m in misses]), frozenset().union(*(m.reads for m in misses)))
-            self._add(Goal("reads", (node, path), path_items(path) + [Item(some, None)]))
+            self._add(Goal("reads", (node, path), [Item(some, None)], path))
+
+    def _surely_given(self, read, path: Path) -> bool:
+        """The value read is there on every route to `path`, without asking the solver: a required
+        question asked (a value computed) at the one point that `path` extends — the path condition
+        implies "answered", so the read can never miss."""
+        if read.is_answer:
+            answer = self.enc.answers.get(read.name)
+            if answer is None or answer.given is not self.enc.true:
+                return False
+            where = self.paths.asked_at.get(read.name, [])
+        else:
+            where = self.paths.computed_at.get(read.name, [])
+        return len(where) == 1 and path.extends(where[0])
 
     # ------------------------------------------------------------ solving
     def run(self, samples: int = SAMPLES) -> None:
@@ -143,13 +184,31 @@ class Engine:
             if sample.walk is not None:
                 self.discharge(Example(sample.citizen.facts(), sample.answers, sample.walk, sample.citizen))
         order = sorted(range(len(self.goals)), key=lambda i: (self._rank(self.goals[i]), i))
+        together = False
         for i in order:
+            if self.goals[i].kind == "violation" and not together:
+                together = True
+                self._asserts_hold_together()
             self.settle(self.goals[i])
+
+    def _asserts_hold_together(self) -> None:
+        """One query for every assert not yet shown violated: "some assert fails on some complete
+        route". Unsatisfiable — the usual answer for a flow whose asserts hold — settles them all at
+        once (each one's query implies that one); otherwise each is asked alone, as it would be."""
+        pending = [g for g in self.goals if g.kind == "violation" and g.status is None]
+        if len(pending) < 2 or any(i.cond.hard for g in pending for i in g.items):
+            return
+        fails = [z3.And(g.items[1].cond.expr, g.items[2].cond.expr) for g in pending]
+        some = Cond(z3.Or(fails), frozenset().union(*(i.cond.reads for g in pending for i in g.items[1:])))
+        if self.solver.check(None, [pending[0].items[0], Item(some, None)]).status == UNSAT:
+            for g in pending:
+                g.status = UNSAT
 
     def _rank(self, goal: Goal) -> tuple:
         if goal.kind == "path":
-            return (0, -len(goal.subject.items()))
-        return ({"outcome": 1, "premise": 2, "violation": 3, "division": 4, "answerable": 5, "reads": 6}[goal.kind], 0)
+            return (0, -goal.subject.depth)
+        return ({"outcome": 1, "premise": 2, "gate": 2, "violation": 3, "division": 4, "answerable": 5,
+                 "reads": 6}[goal.kind], 0)
 
     def settle(self, goal: Goal) -> None:
         if goal.status is not None:
@@ -157,7 +216,7 @@ class Engine:
         if goal.kind == "path" and self._impossible_prefix(goal.subject):
             goal.status = UNSAT
             return
-        result = self._solve(goal.items)
+        result = self._solve(goal.path, goal.items)
         if result.status != SAT:
             goal.status = result.status
             return
@@ -166,7 +225,7 @@ class Engine:
         if found is not None:
             self.discharge(found)
         if goal.kind == "path" and not goal.confirmed and self.enc.divisions:
-            again = self._solve(goal.items + [self.nofault])  # a route that does not fault on the way
+            again = self._solve(goal.path, goal.items + [self.nofault])  # a route that does not fault on the way
             found = self._example(again.model) if again.status == SAT else None
             if found is not None:
                 self.discharge(found)
@@ -180,23 +239,28 @@ class Engine:
                 return True
         return False
 
-    def _solve(self, items: list[Item]):
+    def _solve(self, path: Path | None, items: list[Item]):
         if not self.scenario:
-            return self.solver.check(items)
+            return self.solver.check(path, items)
         extra = tuple(self._decimal_steps())
-        result = self.solver.check(items, extra=extra)
+        result = self.solver.check(path, items, extra=extra)
         birth = self.enc.fact_terms().get("birth")
         if result.status != SAT or birth is None:
             return result
-        day = result.model.eval(birth, model_completion=True).as_long()
+        day = result.model.integer(birth)
         if day in self.test_days:
             return result
         for near in nearest_test_days(day, NEAR_TRIES):
-            again = self.solver.check(items, extra=extra + (birth == near,))
+            again = self.solver.check(path, items, extra=extra + (birth == near,))
             if again.status == SAT:
                 return again
-        again = self.solver.check(items, extra=extra + (born_on_a_test_day(birth),))
+        again = self.solver.check(path, items, extra=extra + (self._test_day(birth),))
         return again if again.status == SAT else result
+
+    def _test_day(self, birth):
+        if self._born_on_test_day is None:
+            self._born_on_test_day = born_on_a_test_day(birth)
+        return self._born_on_test_day
 
     def _decimal_steps(self):
         """Decimal answers without `decimals`: look for witnesses with at most six decimals."""
@@ -215,11 +279,10 @@ class Engine:
         reached: list[Path] = []
         for stmt_id in visit.statements:
             reached += self._stmt_paths.get(stmt_id, [])
-        for b in self.paths.branches:
-            if b.number >= 0 and (b.number, True) in visit.directions:
-                reached.append(b.taken)
-            if b.number >= 0 and (b.number, False) in visit.directions:
-                reached.append(b.failed)
+        for number, holds in sorted(visit.directions):
+            b = self._by_number.get(number)
+            if b is not None:
+                reached.append(b.taken if holds else b.failed)
         for path in reached:
             for node in path.ancestors():  # a route through a point passed every point before it
                 if id(node) in self._confirmed:
@@ -238,9 +301,12 @@ class Engine:
         if goal.kind == "outcome":
             return w.complete and w.outcome == goal.subject
         if goal.kind == "premise":
-            return w.complete and evaluate.premise_holds(goal.subject, self.program, w, ex.facts)
+            return w.complete and self.asserts.premise_holds(goal.subject, w, ex.facts)
         if goal.kind == "violation":
-            return w.complete and not evaluate.holds(goal.subject, self.program, w, ex.facts)
+            return w.complete and not self.asserts.holds(goal.subject, w, ex.facts)
+        if goal.kind == "gate":
+            return w.complete and w.outcome == goal.subject.outcome and \
+                self.asserts.truth(goal.subject.cond, w, ex.facts)
         if goal.kind == "division":
             node, _ = goal.subject.site
             return w.fault is not None and "division by zero" in w.fault.message and w.fault.at == self._at(node)
@@ -260,7 +326,7 @@ class Engine:
         """Origins of the conjuncts that make an impossible goal impossible (an unsat core)."""
         if goal.status != UNSAT:
             return []
-        return self.solver.explain(goal.items)
+        return self.solver.explain(goal.path, goal.items)
 
     def counterexample(self, goal: Goal) -> Example | None:
         """A scenario-grade example for a violated assert or a division by zero (re-solved if needed)."""
@@ -271,7 +337,7 @@ class Engine:
         previous, self.scenario = self.scenario, True
         self.test_days = frozenset(test_birth_days())
         try:
-            result = self._solve(goal.items)
+            result = self._solve(goal.path, goal.items)
             if result.status != SAT:
                 return None
             ex = self._example(result.model)

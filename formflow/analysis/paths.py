@@ -47,11 +47,12 @@ class Conjunct:
 class Path:
     """An immutable linked list of conjuncts; extending it is O(1), sharing the parent."""
 
-    __slots__ = ("parent", "conjunct", "_cond", "_items")
+    __slots__ = ("parent", "conjunct", "depth", "_cond", "_items")
 
     def __init__(self, parent: "Path | None" = None, conjunct: Conjunct | None = None, true=None):
         self.parent = parent
         self.conjunct = conjunct
+        self.depth = 0 if parent is None else parent.depth + 1  # the number of conjuncts
         self._cond = Cond(true) if parent is None else None  # the root: no condition at all
         self._items = None
 
@@ -86,6 +87,13 @@ class Path:
             yield node
             node = node.parent
 
+    def extends(self, ancestor: "Path") -> bool:
+        """Whether `ancestor` is this path or one of its ancestors (so this path implies it)."""
+        node = self
+        while node is not None and node.depth > ancestor.depth:
+            node = node.parent
+        return node is ancestor
+
 
 @dataclass(frozen=True, eq=False)
 class Point:
@@ -118,6 +126,9 @@ class Paths:
         self.ends: list[Point] = []
         self.triggers: list[Point] = []
         self.after: dict[int, M.If] = {}  # id(path after an `if` that can end the flow) -> that `if`
+        self.asked_at: dict[str, list[Path]] = {}  # question -> the paths where it is asked
+        self.computed_at: dict[str, list[Path]] = {}  # derived value -> the paths where it is computed
+        self._conditions = 0  # branch conditions numbered so far (flow order, as the simulator numbers them)
         self.root = Path(true=encoder.true)
         self.fall_through = self._block(flow.body, self.root)  # None: every route ends
         self.final = self._final()
@@ -140,6 +151,7 @@ class Paths:
             derived = next(d for d in self.flow.derived if d.id == stmt.derived)
             self.enc.lets[stmt.derived] = self.enc.term(derived.expr)
             self.enc.computed[stmt.derived] = path.cond()
+            self.computed_at.setdefault(stmt.derived, []).append(path)
             return path
         if isinstance(stmt, M.Trigger):
             self.triggers.append(Point(stmt, path))
@@ -155,6 +167,7 @@ class Paths:
 
     def _ask(self, stmt: M.Ask, path: Path) -> Path:
         self.enc.asked[stmt.question] = path.cond()
+        self.asked_at.setdefault(stmt.question, []).append(path)
         answer = self.enc.answers.get(stmt.question)
         if answer is None or answer.nonempty is None:
             return path
@@ -170,7 +183,8 @@ class Paths:
                 self.branches.append(BranchPoint(-1, stmt, branch, entry, None, entry, None, True))
                 completes |= self._block(branch.body, entry) is not None
                 break
-            number = sum(1 for b in self.branches if b.number >= 0)
+            number = self._conditions
+            self._conditions += 1
             self.enc.site = (branch, entry)
             cond = self.enc.cond(branch.condition)
             taken = entry.extend(Conjunct(cond, Origin("holds", (branch.condition.span,), "true on these routes")))

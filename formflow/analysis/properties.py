@@ -9,7 +9,8 @@ prove` prints the same list every time:
 - every complete route ends in exactly one outcome (no dead ends, no fall-through);
 - no expression reads an answer or value the route may not have given (prove only);
 - no division by zero on any route; every question reached has a valid answer that day;
-- every assert holds.
+- every assert holds;
+- every route of a gate can be passed by some citizen whose route ends in the booking it protects.
 
 A *proved* reachability claim carries a witness, a *violated* assert a counterexample — both
 concrete examples that the compiled form was walked with. A *violated* reachability claim (the
@@ -32,7 +33,7 @@ PROVED, VIOLATED, UNDECIDED = "proved", "violated", "undecided"
 
 @dataclass(frozen=True)
 class Property:
-    kind: str  # reach | outcome | condition | ends | reads | division | answerable | assert
+    kind: str  # reach | outcome | condition | ends | reads | division | answerable | assert | gate
     name: str  # stable and unique: "question temp", "condition 3 true", "assert chest_pain"
     claim: str  # what is claimed, in words
     span: Span | None
@@ -111,6 +112,11 @@ def collect(engine: Engine, line_of, *, reads: bool) -> tuple[Property, ...]:
                                  possible_is_good=False))
     for a in flow.asserts:
         out.append(_assert(engine, a, line_of))
+    for goal in engine.goals:
+        if goal.kind == "gate":
+            claim = goal.subject
+            out.append(_property(engine, goal, "gate", claim.name, claim.claim, claim.route.span, line_of,
+                                 possible_is_good=True))
     return tuple(out)
 
 

@@ -1,30 +1,39 @@
-"""One incremental z3 solver per analysis, asked one question at a time.
+"""The analyser's z3: each query sliced into independent parts, or asked whole; and explanations.
 
-Every constraint a query can use — a fact of the universe (`universe.py`), the range of a
-question, a conjunct of a path condition — is asserted once, behind an *indicator* literal
-(`indicator → constraint`), and a query is a `check` under the indicators of its constraints.
-So the solver keeps what it learnt between queries, a path condition shared by a hundred points
-is never asserted twice, and an unsatisfiable query names the indicators that contradict each
-other (the unsat core) at no extra cost: `explain` maps them back to the author's lines.
-Constraints that are not assumed are switched off, not false: an unrelated non-linear atom never
-weighs on a query.
+A query is a path condition (a `Path` of `paths.py`, or None) and a few more items, against the
+background every query has: the facts of the universe (`universe.py`), the range of every answer
+and the calendar definitions (`calendar.py`). Satisfiable means possible.
 
-The calendar definitions (`calendar.py`) are asserted unconditionally: they only name the parts
-of dates. Every query has the same deterministic resource limit (z3's `rlimit`, not a timeout, so
-that a flow gets the same verdicts on every machine); a query that runs out of it is *unknown*,
-and the analyser says "undecided" and names the non-linear arithmetic involved, never guesses.
+Linear queries — nearly all of them — are split into the parts whose variables are independent and
+solved part by part (`slices.py`): a point deep in a flow of a thousand questions costs one small
+solve for the part its own condition touches, since the solutions of the other parts are
+remembered from the points before it. The answer is a `Valuation`, read like a model.
+
+A query with a non-linear atom (`Cond.hard`) is asked whole, of one incremental z3 solver in which
+every constraint is asserted once behind an *indicator* literal (`indicator → constraint`) and a
+query is a `check` under the indicators of its constraints. That solver also explains: an
+unsatisfiable query's unsat core names the indicators that contradict each other, and `explain`
+maps them back to the author's lines. Constraints that are not assumed are switched off, not
+false: an unrelated non-linear atom never weighs on a query.
+
+Every solve has the same deterministic resource limit (z3's `rlimit`, not a timeout, so that a
+flow gets the same verdicts on every machine); a query that runs out of it is *unknown*, and the
+analyser says "undecided" and names the non-linear arithmetic involved, never guesses.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from fractions import Fraction
 
 import z3
 
 from formflow.analysis.encode import Cond, Encoder
+from formflow.analysis.slices import SAT, UNKNOWN, UNSAT, Slicer, python_value
 
 RLIMIT = 4_000_000  # about a second of solver work on the development machine; real queries use < 1%
-SAT, UNSAT, UNKNOWN = "sat", "unsat", "unknown"
+MAX_LINKED = 8  # an item linking more independent blocks (say "outcome is x") is asked whole: the
+# incremental solver has learnt the routing from earlier queries, a fresh part would start over
 
 
 @dataclass(frozen=True)
@@ -38,20 +47,77 @@ class Item:
 @dataclass(frozen=True)
 class Result:
     status: str  # sat | unsat | unknown
-    model: object = None  # a z3 model when sat
+    model: object = None  # when sat: a ModelReader or a slices.Valuation (truth / integer / rational)
+
+
+class ModelReader:
+    """A z3 model, read as `witness.py` reads values (the interface of `slices.Valuation`)."""
+
+    __slots__ = ("model",)
+
+    def __init__(self, model):
+        self.model = model
+
+    def value(self, term):
+        return python_value(self.model.eval(term, model_completion=True))
+
+    def truth(self, term) -> bool:
+        return z3.is_true(self.model.eval(term, model_completion=True))
+
+    def integer(self, term) -> int:
+        return self.model.eval(term, model_completion=True).as_long()
+
+    def rational(self, term) -> Fraction | None:
+        value = self.value(term)
+        return None if value is None else Fraction(value)
+
+
+def conjuncts(path) -> list[Cond]:
+    """The conditions of a path, from the start of the flow."""
+    found = []
+    node = path
+    while node is not None and node.conjunct is not None:
+        found.append(node.conjunct.cond)
+        node = node.parent
+    found.reverse()
+    return found
+
+
+def path_items(path) -> list[Item]:
+    found = []
+    node = path
+    while node is not None and node.conjunct is not None:
+        found.append(Item(node.conjunct.cond, node.conjunct.origin))
+        node = node.parent
+    found.reverse()
+    return found
 
 
 class Solver:
     def __init__(self, enc: Encoder, rlimit: int = RLIMIT):
         self.enc = enc
-        self.z3 = z3.Solver(ctx=enc.ctx)
-        self.z3.set("rlimit", rlimit)
-        self.z3.add(enc.calendar.side)
+        self.rlimit = rlimit
         self.queries = 0
+        self.whole = 0  # queries asked whole (non-linear)
+        self.background: list[Item] = []
+        self._slicer: Slicer | None = None
+        self._z3 = None
         self._indicators: dict[int, object] = {}
         self._keep: list = []  # the keyed objects stay alive, so that their ids stay theirs
         self._origins: dict[str, object] = {}
-        self.background = [Item(Cond(c), ("universe", text)) for c, text in enc.universe] + self._ranges()
+        self._trivial: dict[int, bool] = {}
+        self._background_literals: list | None = None
+
+    def prepare(self, conds) -> None:
+        """Fix the background and the partition of the variables, once every term is encoded (the
+        analyser calls it before its first query; `conds`: every conjunct a query's path can have)."""
+        self.background = [Item(Cond(c), ("universe", text)) for c, text in self.enc.universe] + self._ranges()
+        exprs = list(self.enc.calendar.side) + [i.cond.expr for i in self.background]
+        self._slicer = Slicer(self.enc.ctx, exprs, conds, self.rlimit)
+
+    @property
+    def parts_solved(self) -> int:
+        return self._slicer.solved if self._slicer is not None else 0
 
     def _ranges(self) -> list[Item]:
         """The range of every answer: a model is walked, so each answer in it must be valid."""
@@ -65,6 +131,67 @@ class Solver:
             out.append(Item(Cond(domain, frozenset([qid])), ("range", qid)))
         return out
 
+    # ------------------------------------------------------------ queries
+    def check(self, path, items: list[Item], *, extra: tuple = ()) -> Result:
+        """Is there a citizen, a day and valid answers that reach `path` (None: anywhere) and satisfy
+        every item (and `extra`, z3 Bools)?"""
+        if self._slicer is None:
+            self.prepare(conjuncts(path))
+        self.queries += 1
+        conds = conjuncts(path) + [i.cond for i in items]
+        if any(c.hard for c in conds) or any(len(self._slicer.roots(i.cond)) > MAX_LINKED for i in items):
+            return self._whole(path, items, extra)
+        status, valuation = self._slicer.check(conds, extra)
+        if status == UNKNOWN:  # not expected of linear parts; the whole query decides as before
+            return self._whole(path, items, extra)
+        return Result(status, valuation)
+
+    def _whole(self, path, items: list[Item], extra: tuple) -> Result:
+        self.whole += 1
+        s = self._solver()
+        assumptions = self._assumptions(path_items(path) + items)
+        if extra:
+            s.push()
+            s.add(*extra)
+        try:
+            status = s.check(*assumptions)
+            if status == z3.sat:
+                return Result(SAT, ModelReader(s.model()))
+            return Result(UNSAT if status == z3.unsat else UNKNOWN)
+        finally:
+            if extra:
+                s.pop()
+
+    def explain(self, path, items: list[Item]) -> list:
+        """The origins of a small unsatisfiable core of an unsatisfiable query. Asked of a solver of
+        its own, so that the explanation depends on the query alone — not on what other queries
+        taught the shared solver — and `check` and `prove` give the same one."""
+        if self._slicer is None:
+            self.prepare(conjuncts(path))
+        s = z3.Solver(ctx=self.enc.ctx)
+        s.set("rlimit", self.rlimit)
+        s.set("core.minimize", True)
+        s.add(self.enc.calendar.side)
+        literals, origins = [], {}
+        for i, item in enumerate(self.background + path_items(path) + items):
+            if self._is_true(item.cond):
+                continue
+            literal = z3.Bool(f"~why{i}", self.enc.ctx)
+            s.add(z3.Implies(literal, item.cond.expr))
+            literals.append(literal)
+            origins[str(literal)] = item.origin
+        if s.check(*literals) != z3.unsat:
+            return []
+        return [origins[str(lit)] for lit in s.unsat_core() if origins.get(str(lit)) is not None]
+
+    # ------------------------------------------------------------ the incremental solver
+    def _solver(self):
+        if self._z3 is None:
+            self._z3 = z3.Solver(ctx=self.enc.ctx)
+            self._z3.set("rlimit", self.rlimit)
+            self._z3.add(self.enc.calendar.side)
+        return self._z3
+
     def _indicator(self, item: Item):
         key = id(item.cond)
         literal = self._indicators.get(key)
@@ -73,37 +200,18 @@ class Solver:
             self._indicators[key] = literal
             self._keep.append(item.cond)
             self._origins[str(literal)] = item.origin
-            self.z3.add(z3.Implies(literal, item.cond.expr))
+            self._z3.add(z3.Implies(literal, item.cond.expr))
         return literal
 
     def _assumptions(self, items: list[Item]) -> list:
-        return [self._indicator(i) for i in self.background + items if not z3.is_true(i.cond.expr)]
+        if self._background_literals is None:
+            self._background_literals = [self._indicator(i) for i in self.background if not self._is_true(i.cond)]
+        return self._background_literals + [self._indicator(i) for i in items if not self._is_true(i.cond)]
 
-    def check(self, items: list[Item], *, extra: tuple = ()) -> Result:
-        """Is there a citizen, a day and valid answers satisfying every item (and `extra`)?"""
-        self.queries += 1
-        assumptions = self._assumptions(items)
-        s = self.z3
-        if extra:
-            s.push()
-            s.add(*extra)
-        try:
-            status = s.check(*assumptions)
-            if status == z3.sat:
-                return Result(SAT, s.model())
-            return Result(UNSAT if status == z3.unsat else UNKNOWN)
-        finally:
-            if extra:
-                s.pop()
-
-    def explain(self, items: list[Item]) -> list:
-        """The origins of a small unsatisfiable core of an unsatisfiable query."""
-        assumptions = self._assumptions(items)
-        s = self.z3
-        s.set("core.minimize", True)
-        try:
-            if s.check(*assumptions) != z3.unsat:
-                return []
-            return [self._origins[str(lit)] for lit in s.unsat_core() if self._origins.get(str(lit)) is not None]
-        finally:
-            s.set("core.minimize", False)
+    def _is_true(self, cond: Cond) -> bool:
+        key = id(cond)
+        found = self._trivial.get(key)
+        if found is None:
+            found = self._trivial[key] = z3.is_true(cond.expr)
+            self._keep.append(cond)
+        return found

@@ -98,16 +98,18 @@ def born_on_a_test_day(birth):
 # ---------------------------------------------------------------- model -> inputs
 
 def facts_of(model, enc: Encoder, home_region: str) -> Facts:
-    today = dt.date.fromordinal(_int(model, enc.today))
+    """`model`: what the solver found, read with `truth`, `integer` and `rational` (a
+    `solver.ModelReader` or a `slices.Valuation`)."""
+    today = dt.date.fromordinal(model.integer(enc.today))
     found = enc.fact_terms()
     if "birth" in found:
-        birth = dt.date.fromordinal(_int(model, found["birth"]))
+        birth = dt.date.fromordinal(model.integer(found["birth"]))
     else:
         birth = testdata.birth_date(testdata.nearest(_years_before(today, ADULT_YEARS)))
-    proxy = "proxy" in found and z3.is_true(model.eval(found["proxy"], model_completion=True))
-    region = enc.texts[_int(model, found["region"])] if "region" in found else home_region
+    proxy = "proxy" in found and model.truth(found["proxy"])
+    region = enc.texts[model.integer(found["region"])] if "region" in found else home_region
     invitations = frozenset(key.split(":", 1)[1] for key, term in found.items()
-                            if key.startswith("invitation:") and z3.is_true(model.eval(term, model_completion=True)))
+                            if key.startswith("invitation:") and model.truth(term))
     return Facts(birth, region, proxy, invitations, today)
 
 
@@ -125,7 +127,7 @@ class ModelAnswers(dict):
         if dict.__contains__(self, qid):
             return dict.__getitem__(self, qid)
         a = self.enc.answers.get(qid)
-        if a is None or not z3.is_true(self.model.eval(a.given, model_completion=True)):
+        if a is None or (a.given is not self.enc.true and not self.model.truth(a.given)):
             return default  # not given: an optional question left unanswered
         value = _value(self.model, a.question, a.value, self.enc, self.others)
         if value is None:
@@ -138,35 +140,32 @@ class ModelAnswers(dict):
 def _value(model, q, term, enc: Encoder, others):
     kind = q.type
     if kind in ("yes_no", "acknowledge"):
-        return z3.is_true(model.eval(term, model_completion=True))
+        return term is enc.true or model.truth(term)
     if kind == "single":
-        return q.options[min(max(_int(model, term), 0), len(q.options) - 1)].code
+        return q.options[min(max(model.integer(term), 0), len(q.options) - 1)].code
     if kind == "multiple":
-        return frozenset(code for code, b in term.items() if z3.is_true(model.eval(b, model_completion=True)))
+        return frozenset(code for code, b in term.items() if model.truth(b))
     if kind == "integer":
-        return _int(model, term)
+        return model.integer(term)
     if kind == "decimal":
-        return _decimal(model.eval(term, model_completion=True))
+        return _decimal(model.rational(term))
     if kind == "date":
-        number = _int(model, term)
+        number = model.integer(term)
         return dt.date.fromordinal(number) if 1 <= number <= dt.date.max.toordinal() else None
     if kind == "text":
-        index = _int(model, term)
+        index = model.integer(term)
         return enc.texts[index] if 0 <= index < len(enc.texts) else others(q, index)
     if kind == "attachment":
         return _file_name(q.accept)
     return None
 
 
-def _int(model, term) -> int:
-    return model.eval(term, model_completion=True).as_long()
-
-
-def _decimal(value) -> Decimal | None:
+def _decimal(fraction: Fraction | None) -> Decimal | None:
     """A rational from the model as an exact decimal, or None when it has no finite decimal form."""
-    if z3.is_int_value(value):
-        return Decimal(value.as_long())
-    fraction = Fraction(value.numerator_as_long(), value.denominator_as_long())
+    if fraction is None:
+        return None
+    if fraction.denominator == 1:
+        return Decimal(fraction.numerator)
     d = fraction.denominator
     for p in (2, 5):
         while d % p == 0:

@@ -627,6 +627,15 @@ _ENTRIES = [
              "check` still checks names, types and structure, but proves nothing about routes. Install "
              "formflow with its dependencies."),
     # ------------------------------------------------------------------ 9xx files, artifacts, internal
+    CodeInfo("FF812", "gate-route-never-passes", W, "No citizen who reaches a booking can pass this route of its gate.",
+             "A gate is evaluated when a route has ended in the booking outcome that names it, so a gate route "
+             "only protects someone if some citizen who reaches that booking meets its condition on a day the "
+             "route is open. The analyser found that nobody does: the routing before the booking already sends "
+             "everyone the route is for elsewhere, or the `from` date is after every day the flow can be used. "
+             "FF715 catches a route that contradicts itself on its face; this is the same mistake spread between "
+             "the routing and the gate. The labels show the conditions that exclude it.",
+             "flow example \"Exempel\" {\n  languages sv\n  outcome book: booking \"Boka tid.\" appointment covid_vaccination through elderly\n  outcome wait: information \"Vänta på brevet.\"\n  gate elderly \"Vem får boka\" {\n    route age_80 \"80 år eller äldre\" when citizen.age >= 80 login e_id\n  }\n  if citizen.age >= 65 { end wait }\n  end book\n}\n",
+             "flow example \"Exempel\" {\n  languages sv\n  outcome book: booking \"Boka tid.\" appointment covid_vaccination through elderly\n  outcome wait: information \"Vänta på brevet.\"\n  gate elderly \"Vem får boka\" {\n    route age_80 \"80 år eller äldre\" when citizen.age >= 80 login e_id\n  }\n  if citizen.age < 65 { end wait }\n  end book\n}\n", region="halland"),
     CodeInfo("FF901", "file-unreadable", E, "A file or folder given on the command line cannot be read.",
              "The path does not exist, is not a file or folder, or cannot be read with the current "
              "permissions."),

@@ -1,0 +1,320 @@
+"""Independent parts of a query, each solved alone, and what earlier queries found, reused.
+
+A path condition of a flow with 200 yes/no questions has hundreds of conjuncts, but most of them
+are about different answers: "not (q3 and f3 == 10)" says nothing about q7. Constraints that share
+no variable, directly or through a chain of others, can be solved separately, and the query has a
+solution exactly when every part has one: the parts' solutions together are a solution, since no
+variable is in two parts (the "constraint independence" of symbolic executors such as KLEE).
+
+So the variables are partitioned once, before the first query, by the constraints that can meet in
+one: every conjunct of a path condition, the facts of the universe, the answer ranges and the
+calendar definitions (`Partition`). A query is split into *parts*, one per block of variables its
+constraints touch (blocks that an item of the query links are one part), and each part is solved in
+a small solver of its own with the background constraints of its blocks, then remembered by the
+constraints in it. The next point on the same route shares every part but the one its new condition
+touches, so a query costs one small solve, however deep the point; a model of the whole background
+gives every other variable its value (`Valuation`).
+
+Queries with non-linear atoms are not sliced (`solver.py` asks them whole, as before), so what the
+resource limit leaves undecided stays the same.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import z3
+from z3 import z3core as core
+
+SAT, UNSAT, UNKNOWN = "sat", "unsat", "unknown"
+NO_BLOCK = -1  # the "block" of constraints without variables
+
+
+class Variables:
+    """The free variables (uninterpreted constants) of solver terms, remembered per subterm, so a
+    subterm shared by a hundred path conditions is looked at once. The walk over the term graph
+    uses z3's C API directly: the Python wrappers cost ten times as much per node, and the first
+    query of a large flow looks at every node of its path conditions."""
+
+    def __init__(self, ctx):
+        self.ctx = ctx
+        self._ref = ctx.ref()
+        self._memo: dict[int, tuple[int, ...]] = {}
+        self.terms: dict[int, object] = {}  # variable id -> the variable, in the order first seen
+
+    def of(self, expr) -> tuple[int, ...]:
+        key = expr.get_id()
+        found = self._memo.get(key)
+        if found is not None:
+            return found
+        ref, memo = self._ref, self._memo
+        ast_id, num_args, arg = core.Z3_get_ast_id, core.Z3_get_app_num_args, core.Z3_get_app_arg
+        stack = [(expr.as_ast(), key, False)]
+        while stack:  # iterative: conditions of 20,000 operands are deeper than Python's stack
+            a, k, done = stack.pop()
+            if k in memo:
+                continue
+            n = num_args(ref, a) if core.Z3_get_ast_kind(ref, a) == z3.Z3_APP_AST else 0
+            if n == 0:
+                decl = core.Z3_get_app_decl(ref, a) if core.Z3_get_ast_kind(ref, a) == z3.Z3_APP_AST else None
+                if decl is not None and core.Z3_get_decl_kind(ref, decl) == z3.Z3_OP_UNINTERPRETED:
+                    self.terms.setdefault(k, z3.z3._to_expr_ref(a, self.ctx))
+                    memo[k] = (k,)
+                else:
+                    memo[k] = ()
+                continue
+            children = [arg(ref, a, i) for i in range(n)]
+            ids = [ast_id(ref, c) for c in children]
+            if not done:
+                pending = [(c, i, False) for c, i in zip(children, ids) if i not in memo]
+                if pending:
+                    stack.append((a, k, True))
+                    stack.extend(pending)
+                    continue
+            seen: dict[int, None] = {}
+            for i in ids:
+                for v in memo[i]:
+                    seen[v] = None
+            memo[k] = tuple(seen)
+        return memo[key]
+
+
+class Partition:
+    """Union-find over variable ids; blocks are numbered in the order they were first seen."""
+
+    def __init__(self):
+        self._parent: dict[int, int] = {}
+        self._order: dict[int, int] = {}
+
+    def add(self, v: int) -> None:
+        if v not in self._parent:
+            self._parent[v] = v
+            self._order[v] = len(self._order)
+
+    def find(self, v: int) -> int:
+        self.add(v)
+        root = v
+        while self._parent[root] != root:
+            root = self._parent[root]
+        while self._parent[v] != root:
+            self._parent[v], v = root, self._parent[v]
+        return root
+
+    def join(self, vs) -> None:
+        roots = sorted({self.find(v) for v in vs}, key=self._order.__getitem__)
+        for r in roots[1:]:
+            self._parent[r] = roots[0]  # the earliest block absorbs the others: deterministic
+
+    def rank(self, root: int) -> int:
+        return self._order[root]
+
+
+class Slicer:
+    """Solves queries part by part; see the module docstring."""
+
+    def __init__(self, ctx, background: list, conjuncts, rlimit: int):
+        """`background`: constraints every query includes (z3 Bools); `conjuncts`: every Cond that a
+        path condition of a query can contain (for the partition)."""
+        self.ctx = ctx
+        self.rlimit = rlimit
+        self.vars = Variables(ctx)
+        self.partition = Partition()
+        self.solved = 0  # small solves, for the benchmark's curiosity
+        self._roots: dict[int, tuple[int, ...]] = {}  # id(Cond) -> blocks it touches
+        self._keep: list = []  # the keyed objects stay alive, so that their ids stay theirs
+        for expr in background:
+            self.partition.join(self.vars.of(expr))
+        for cond in conjuncts:
+            self.partition.join(self.vars.of(cond.expr))
+        self._background: dict[int, list] = {}
+        for expr in background:
+            vs = self.vars.of(expr)
+            if vs:
+                self._background.setdefault(self.partition.find(vs[0]), []).append(expr)
+        self._members: dict[int, list[int]] = {}
+        for v in self.vars.terms:
+            self._members.setdefault(self.partition.find(v), []).append(v)
+        self._root_of = {v: self.partition.find(v) for v in self.vars.terms}
+        self._cache: dict[tuple, tuple[str, dict | None]] = {}
+        self._ids: dict[int, tuple] = {}  # id(a Python term) -> (the term, its z3 id)
+        self._scratch = z3.SimpleSolver(ctx=ctx)
+        self._scratch.set("rlimit", rlimit)
+        self.base = self._base(background)
+
+    # ------------------------------------------------------------ the parts of a query
+    def roots(self, cond) -> tuple[int, ...]:
+        key = id(cond)
+        found = self._roots.get(key)
+        if found is None:
+            found = tuple(dict.fromkeys(self._root(v) for v in self.vars.of(cond.expr)))
+            self._roots[key] = found
+            self._keep.append(cond)
+        return found
+
+    def _root(self, v: int) -> int:
+        root = self._root_of.get(v)
+        if root is None:  # a variable only an item of some query has: a block of its own
+            root = self._root_of[v] = self.partition.find(v)
+            self._members.setdefault(root, []).append(v)
+        return root
+
+    def check(self, conds, extra: tuple = ()) -> tuple[str, "Valuation | None"]:
+        """Satisfiability of the conjunction of `conds` (Conds) and `extra` (z3 Bools) with the
+        background, part by part."""
+        if self.base is None:
+            return UNSAT, None
+        groups: dict[int, list] = {}  # the head block of a part -> the constraints in the part
+        head: dict[int, int] = {}  # a block -> the block heading its part (a local union-find)
+        for cond in conds:
+            roots = self.roots(cond)
+            if len(roots) == 1:  # the common case, quickly: a conjunct about one block
+                r = roots[0]
+                h = head.get(r)
+                if h is None:
+                    head[r] = r
+                    groups[r] = [cond]
+                    continue
+                if h == r:
+                    groups[r].append(cond)
+                    continue
+            self._place(groups, head, roots, cond)
+        for expr in extra:
+            self._place(groups, head, tuple(dict.fromkeys(self._root(v) for v in self.vars.of(expr))), expr)
+        blocks: dict[int, list[int]] = {h: [] for h in groups}
+        for r in head:
+            if r != NO_BLOCK:
+                blocks[self._head(head, r)].append(r)
+        parts: dict[int, dict] = {}
+        status = SAT
+        for h, members in groups.items():
+            mine = blocks[h]
+            found, values = self._part(mine if len(mine) < 2 else sorted(mine, key=self.partition.rank), members)
+            if found == UNSAT:
+                return UNSAT, None
+            if found == UNKNOWN:
+                status = UNKNOWN
+                continue
+            for r in mine:
+                parts[r] = values
+        return (SAT, Valuation(self, parts)) if status == SAT else (status, None)
+
+    def _place(self, groups: dict, head: dict, roots: tuple, item) -> None:
+        """Put `item` in the part of its blocks, merging the parts it links."""
+        roots = roots or (NO_BLOCK,)  # a constraint without variables: a part of its own
+        heads = list(dict.fromkeys(self._head(head, r) for r in roots if r in head))
+        new = [r for r in roots if r not in head]
+        target = heads[0] if heads else new[0]
+        for h in heads[1:]:
+            head[h] = target
+            groups[target].extend(groups.pop(h))
+        for r in new:
+            head[r] = target
+        groups.setdefault(target, []).append(item)
+
+    @staticmethod
+    def _head(head: dict, r: int) -> int:
+        while head[r] != r:
+            r = head[r]
+        return r
+
+    def _part(self, blocks: list[int], members: list) -> tuple[str, dict | None]:
+        if len(members) == 1 and not isinstance(members[0], z3.ExprRef):
+            key = id(members[0])
+        else:
+            key = tuple(id(m) if not isinstance(m, z3.ExprRef) else ("e", m.get_id()) for m in members)
+        found = self._cache.get(key)
+        if found is None:
+            exprs = [e for r in blocks for e in self._background.get(r, ())]
+            exprs += [m if isinstance(m, z3.ExprRef) else m.expr for m in members]
+            found = self._solve(exprs, [v for r in blocks for v in self._members.get(r, ())])
+            self._cache[key] = found
+            self._keep.append(members)
+        return found
+
+    def _solve(self, exprs: list, variables: list[int]) -> tuple[str, dict | None]:
+        """One part, in a scope of the scratch solver (a fresh z3 solver costs ten times as much)."""
+        self.solved += 1
+        s = self._scratch
+        s.push()
+        try:
+            s.add(*exprs)
+            status = s.check()
+            if status != z3.sat:
+                return (UNSAT if status == z3.unsat else UNKNOWN), None
+            model = s.model()
+            return SAT, {v: python_value(model.eval(self.vars.terms[v], model_completion=True)) for v in variables}
+        finally:
+            s.pop()
+
+    def _base(self, background: list) -> dict | None:
+        """Values of every variable from one model of the background alone (None: it has none)."""
+        status, values = self._solve(background, list(self.vars.terms))
+        return values if status == SAT else None
+
+
+def python_value(value):
+    """A value of a model as Python: bool, int or Fraction (None: an irrational number)."""
+    if z3.is_true(value):
+        return True
+    if z3.is_false(value):
+        return False
+    if z3.is_int_value(value):
+        return value.as_long()
+    if z3.is_rational_value(value):
+        return Fraction(value.numerator_as_long(), value.denominator_as_long())
+    return None
+
+
+class Valuation:
+    """The values of a satisfiable sliced query: each part's solution for the variables of its
+    blocks, the background model for the rest. Read like a model (`witness.py`)."""
+
+    __slots__ = ("slicer", "parts")
+
+    def __init__(self, slicer: Slicer, parts: dict[int, dict]):
+        self.slicer, self.parts = slicer, parts
+
+    def value(self, term):
+        s = self.slicer
+        entry = s._ids.get(id(term))
+        if entry is None:  # the terms read are the encoder's own, so their ids are worth keeping
+            entry = s._ids[id(term)] = (term, term.get_id())
+        k = entry[1]
+        root = s._root_of.get(k)
+        if root is not None:
+            values = self.parts.get(root)
+            if values is not None and k in values:
+                return values[k]
+            if s.base is not None and k in s.base:
+                return s.base[k]
+        vs = s.vars.of(term)
+        if vs == (k,):  # a variable no constraint mentions: anything will do, as z3 completes a model
+            return _default(term)
+        pairs = [(s.vars.terms[v], _as_z3(self.value(s.vars.terms[v]), s.vars.terms[v])) for v in vs]
+        return python_value(z3.simplify(z3.substitute(term, *pairs) if pairs else term))
+
+    def truth(self, term) -> bool:
+        return self.value(term) is True
+
+    def integer(self, term) -> int:
+        return int(self.value(term))
+
+    def rational(self, term) -> Fraction | None:
+        value = self.value(term)
+        return None if value is None else Fraction(value)
+
+
+def _default(term):
+    sort = term.sort()
+    if sort.kind() == z3.Z3_BOOL_SORT:
+        return False
+    return 0 if sort.kind() == z3.Z3_INT_SORT else Fraction(0)
+
+
+def _as_z3(value, like):
+    ctx = like.ctx
+    if isinstance(value, bool):
+        return z3.BoolVal(value, ctx)
+    if like.sort().kind() == z3.Z3_INT_SORT:
+        return z3.IntVal(int(value), ctx)
+    return z3.RealVal(str(Fraction(value)), ctx)
