@@ -28,6 +28,10 @@ from fractions import Fraction
 
 import z3
 
+# z3 installs its own SIGINT handler during a check and can leave it behind; then a Ctrl-C at the
+# interactive simulator's prompt would wait for Enter. Interruption is ours to handle, not z3's.
+z3.set_param("ctrl_c", False)
+
 from formflow.analysis.encode import Cond, Encoder
 from formflow.analysis.slices import SAT, UNKNOWN, UNSAT, Slicer, python_value
 
