@@ -278,7 +278,7 @@ def _verify(old: str, new: str, clinic: NewClinic) -> str | None:
     ops = [op for op in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes() if op[0] != "equal"]
     if len(ops) != 1 or ops[0][0] != "insert":
         return "the edit would also change other lines of the file"
-    yaml = YAML()
+    yaml = YAML(typ="safe", pure=True)  # plain data only: no tags constructed (both texts passed the strict loader)
     before, after = yaml.load(old), yaml.load(new)
     clinics = after.get("clinics")
     if not isinstance(clinics, dict) or list(clinics)[-1:] != [clinic.id]:
@@ -294,7 +294,7 @@ def _verify(old: str, new: str, clinic: NewClinic) -> str | None:
 
 
 def _plain(value):
-    """ruamel's round-trip data as plain Python values, for comparison."""
+    """Loaded YAML as nested (key, value) lists, so that comparison also sees key order."""
     if isinstance(value, dict):
         return [(k, _plain(v)) for k, v in value.items()]
     if isinstance(value, list):
