@@ -8,7 +8,6 @@ Each command calls the API, formats its result object and sets the exit code:
 from __future__ import annotations
 
 import sys
-from enum import Enum
 from pathlib import Path
 from typing import List, Optional
 
@@ -19,6 +18,7 @@ from formflow.console import MAX_SHOWN_PER_FILE, STATE, Color, Format  # noqa: F
 from formflow.console import exit_code as _exit_code
 from formflow.console import guard as _guard
 from formflow.console import report as _report
+from formflow.console import OutFormat, usage as _usage
 
 app = typer.Typer(
     name="formflow",
@@ -151,11 +151,6 @@ def _build_table(result) -> str:
     return "\n".join(lines)
 
 
-class OutFormat(str, Enum):
-    text = "text"
-    json = "json"
-
-
 @app.command()
 @_guard
 def simulate(
@@ -179,7 +174,11 @@ def simulate(
         _usage("give either --citizen FILE or --personnummer/--now, not both")
     if answers is None and format is OutFormat.json:
         _usage("--format json is for scripted walks: add --answers FILE")
-    program, diagnostics = api.load_program(flow)
+    if flow.suffix == ".flow":  # compiled once: the form to walk and the gate configuration that decides
+        setup, diagnostics = api.load_gate(flow)
+        program = setup.program if setup is not None else None
+    else:
+        setup, (program, diagnostics) = None, api.load_program(flow)
     if program is None:
         _report(diagnostics, Format(format.value), 1)
         raise typer.Exit(1)
@@ -194,30 +193,26 @@ def simulate(
         code, finished = _scripted(program, person.facts(), answers, lang, format, strict)
     if finished is not None and program.doc.get("pdfs") and (format is OutFormat.text or pdf_dir):
         code = max(code, _walk_pdfs(program, finished, person, pdf_dir, lang, quiet=format is OutFormat.json))
-    if finished is not None and format is OutFormat.text:
-        _booking_decision(flow, program, finished, person, lang, ask_code=answers is None and gate_code is None,
+    if finished is not None and format is OutFormat.text and setup is not None and setup.config is not None:
+        _booking_decision(setup, finished, person, lang, ask_code=answers is None and gate_code is None,
                           code=gate_code)
     raise typer.Exit(code)
 
 
-def _booking_decision(flow: Path, program, walk, person, lang: str, ask_code: bool = False,
-                      code: str | None = None) -> None:
-    """After a walk that ends in a gated booking: what the gate configuration decides (section 12b).
+def _booking_decision(setup, walk, person, lang: str, ask_code: bool = False, code: str | None = None) -> None:
+    """After a walk that ends in a booking: what the flow's gate configuration decides (section 12b).
     Interactively, a route that wants the code from an invitation asks for it, as the service would."""
-    outcome = program.outcomes.get(walk.outcome) or {}
-    if "booking" not in outcome or flow.suffix != ".flow":
+    if "booking" not in setup.program.outcomes.get(walk.outcome, {}):
         return
-    from formflow import api
     from formflow.booking.gate import evaluate
 
-    setup, _ = api.load_gate(flow)
-    if setup is None or setup.config is None:
-        return
-    d = evaluate(setup.config, setup.program, walk, person, code=code, lang=lang)
+    def decide(typed):
+        return evaluate(setup.config, setup.program, walk, person, region=setup.region, code=typed, lang=lang)
+
+    d = decide(code)
     if ask_code and not d.allowed and any(r.needs_code for r in d.routes):
-        code = typer.prompt("Kod från kallelsen" if lang == "sv" else "Code from the invitation", default="",
-                            show_default=False)
-        d = evaluate(setup.config, setup.program, walk, person, code=code, lang=lang)
+        d = decide(typer.prompt("Kod från kallelsen" if lang == "sv" else "Code from the invitation", default="",
+                                show_default=False))
     if d.allowed:
         how = f"through route '{d.route}' of gate '{d.gate}'" if d.route else "open booking"
         typer.echo(f"booking: allowed {how} (slots and codes: formflow gate evaluate)")
@@ -349,11 +344,6 @@ def _scenario_pdfs(flow: Path, scenarios: Path, out_dir: Path, lang: Optional[st
                       help=f"run `formflow test {scenarios}` for the differences")
                  for f in mine for s in f.scenarios if not s.passed]
     return api.scenario_pdf_jobs(run, out_dir, lang, flow), problems
-
-
-def _usage(message: str):
-    typer.echo(f"error: {message}", err=True)
-    raise typer.Exit(2)
 
 
 def _progress_bar(total: int):

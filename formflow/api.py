@@ -238,10 +238,8 @@ def load_program(path: Path, display: str | None = None):
 
     display = display or str(path)
     if path.suffix == ".flow":
-        result = compile_result(check_file(path, display))
-        if not result.ok:
-            return None, list(result.diagnostics)
-        return compile_program(orjson.loads(result.artifacts[0].data), validate=False), list(result.diagnostics)
+        setup, diagnostics = load_gate(path, display)
+        return (setup.program if setup is not None else None), diagnostics
     try:
         doc = orjson.loads(read_bytes(path))
     except FileProblem as exc:

@@ -21,6 +21,19 @@ class Format(str, Enum):
     github = "github"
 
 
+class OutFormat(str, Enum):
+    """Output of commands that print one result (a decision, a proof list): text or json."""
+
+    text = "text"
+    json = "json"
+
+
+def usage(message: str):
+    """A usage error: the message on stderr and exit code 2, as everywhere in formflow."""
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(2)
+
+
 class Color(str, Enum):
     auto = "auto"
     always = "always"

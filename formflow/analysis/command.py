@@ -19,7 +19,6 @@ answers files (`scenario.py`), atomically.
 from __future__ import annotations
 
 import json
-from enum import Enum
 from pathlib import Path
 from typing import List, Optional
 
@@ -28,21 +27,13 @@ import typer
 from formflow.console import Format
 from formflow.console import guard as _guard
 from formflow.console import report as _report
-
-
-class ProveFormat(str, Enum):
-    text = "text"
-    json = "json"
-
-
-def _usage(message: str):
-    typer.echo(f"error: {message}", err=True)
-    raise typer.Exit(2)
+from formflow.console import OutFormat
+from formflow.console import usage as _usage
 
 
 @_guard
 def prove(flow: Path = typer.Argument(..., help="A .flow file (its region.yaml above it is read)."),
-          format: ProveFormat = typer.Option(ProveFormat.text, "--format", "-f", help="text for people, json for tools."),
+          format: OutFormat = typer.Option(OutFormat.text, "--format", "-f", help="text for people, json for tools."),
           out_dir: Optional[Path] = typer.Option(None, "--out-dir", help="Write every witness and counterexample "
                                                  "as scenario, citizen and answers files here."),
           property: Optional[List[str]] = typer.Option(None, "--property", "-p", help="Only this property (its name, "
@@ -57,7 +48,7 @@ def prove(flow: Path = typer.Argument(..., help="A .flow file (its region.yaml a
         _usage(f"{flow}: no such flow file")
     diagnostics, analysis, line_of = _analysed(flow)
     if analysis is None:
-        _report(diagnostics, Format.json if format == ProveFormat.json else Format.text, 1)
+        _report(diagnostics, Format.json if format == OutFormat.json else Format.text, 1)
         raise typer.Exit(1)
     props = _selected(analysis.properties, property or [])
     written: dict[str, tuple[Path, ...]] = {}
@@ -69,7 +60,7 @@ def prove(flow: Path = typer.Argument(..., help="A .flow file (its region.yaml a
         except FileProblem as exc:
             typer.echo(f"error: cannot write to {out_dir}: {exc}", err=True)
             raise typer.Exit(1)
-    if format == ProveFormat.json:
+    if format == OutFormat.json:
         typer.echo(json.dumps(to_json(analysis, props, written, line_of, replayed), ensure_ascii=False, indent=2, sort_keys=True))
     else:
         typer.echo(to_text(analysis, props, written, replayed, examples))

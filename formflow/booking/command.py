@@ -13,7 +13,6 @@ request is printed with the subject of care masked.
 from __future__ import annotations
 
 import json
-from enum import Enum
 from pathlib import Path
 from typing import Optional
 
@@ -22,6 +21,8 @@ import typer
 from formflow.console import Format
 from formflow.console import guard as _guard
 from formflow.console import report as _report
+from formflow.console import OutFormat
+from formflow.console import usage as _usage
 
 DENIED = 3
 MASK = "************"
@@ -29,16 +30,6 @@ MASK = "************"
 gate_app = typer.Typer(name="gate", help="Evaluate a flow's booking gate for a citizen (who may book, and which times).",
                        no_args_is_help=True, add_completion=False,
                        context_settings={"help_option_names": ["-h", "--help"]})
-
-
-class OutFormat(str, Enum):
-    text = "text"
-    json = "json"
-
-
-def _usage(message: str):
-    typer.echo(f"error: {message}", err=True)
-    raise typer.Exit(2)
 
 
 @gate_app.command("evaluate")

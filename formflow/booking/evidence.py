@@ -67,12 +67,11 @@ def check_login(state: BookingState, level: str | None) -> str | None:
     return "needs a login with e-ID (BankID or Freja eID Plus)"
 
 
-def check_open_invitation(state: BookingState, invitation: str) -> tuple[str | None, str | None]:
-    """(booking id, None) when the citizen has the open invitation, else (None, why not)."""
-    booking_id = state.booking_id(invitation)
-    if booking_id is None:
-        return None, f"no open invitation '{invitation}' is registered for this personnummer"
-    return booking_id, None
+def check_open_invitation(state: BookingState, invitation: str) -> str | None:
+    """Why the citizen cannot book against the open invitation (None: they have its booking id)."""
+    if state.booking_id(invitation) is None:
+        return f"no open invitation '{invitation}' is registered for this personnummer"
+    return None
 
 
 def check_allow_lists(state: BookingState, lists: list[str]) -> str | None:

@@ -83,9 +83,10 @@ def _deny(walk, reason: str, **extra) -> Decision:
                     (reason,), **extra)
 
 
-def evaluate(config: dict, program, walk, citizen, *, code: str | None = None, slots=None, region=None,
+def evaluate(config: dict, program, walk, citizen, *, region, code: str | None = None, slots=None,
              lang: str | None = None) -> Decision:
-    """The gate decision for `citizen` after `walk` (a finished walk of `program`)."""
+    """The gate decision for `citizen` after `walk` (a finished walk of `program`); `region` is the one
+    the flow was compiled against (its clinics' booking systems decide the cancel rule of a booking)."""
     lang = lang or program.languages[0]
     if not walk.complete:
         missing = f"question '{walk.pending}' has no answer" if walk.pending else "the walk stopped at a fault"
@@ -154,7 +155,8 @@ def _route(route: dict, env, citizen, code, lang, program) -> RouteResult:
         check = E.check_code(state, spec["invitation"], spec["attempts"], code)
         reasons += [check.reason] if check.reason else []
     if "open_invitation" in ev:
-        reasons += [r for r in [E.check_open_invitation(state, ev["open_invitation"])[1]] if r]
+        missing = E.check_open_invitation(state, ev["open_invitation"])
+        reasons += [missing] if missing else []
     listed = E.check_allow_lists(state, ev.get("allow_lists", []))
     reasons += [listed] if listed else []
     return RouteResult(route["id"], program.text(route["title"], lang), not reasons, tuple(reasons),
@@ -164,7 +166,7 @@ def _route(route: dict, env, citizen, code, lang, program) -> RouteResult:
 def _allowed(config, booking, walk, citizen, gate, taken, results, slots, region, flags) -> Decision:
     kind = booking["appointment_type"]
     now = to_utc(citizen.now)
-    active = tuple(_active(config, booking, b, now) for b in citizen.booking.bookings
+    active = tuple(_active(region, b, now) for b in citizen.booking.bookings
                    if b.appointment_type == kind["id"] and b.start > now)
     route = taken.id if taken else None
     if gate is not None and gate["one_active_booking"] and active:
@@ -174,7 +176,7 @@ def _allowed(config, booking, walk, citizen, gate, taken, results, slots, region
                          "one active booking per citizen",), results, flags, active)
     offer = payload = None
     problems: tuple[str, ...] = ()
-    if slots is not None and region is not None:
+    if slots is not None:
         offer = _offer(config, booking, gate, slots, region, now)
         if offer.offered:
             payload, problems = _make_booking(gate, taken, offer.offered[0], citizen, region, flags)
@@ -182,18 +184,10 @@ def _allowed(config, booking, walk, citizen, gate, taken, results, slots, region
                     offer, payload, problems)
 
 
-def _active(config, booking, b, now) -> ActiveCheck:
-    clinic = next((c for c in booking["clinics"] if c["id"] == b.clinic), None)
-    system_id = clinic["booking_system"] if clinic else None
-    rules = next((s for s in config["booking_systems"] if s["id"] == system_id), None)
-    hours = rules["cancel_until_hours"] if rules else 24
-    decision = may_cancel(b.start, now, _Rules(hours))
+def _active(region, b, now) -> ActiveCheck:
+    """An active booking (its clinic is the region's: FF703 otherwise) and whether it may be cancelled."""
+    decision = may_cancel(b.start, now, region.rules_for(region.clinic(b.clinic)))
     return ActiveCheck(b.clinic, b.start, decision.allowed, decision.deadline)
-
-
-@dataclass(frozen=True)
-class _Rules:
-    cancel_until_hours: int
 
 
 def _offer(config, booking, gate, slots, region, now) -> SlotOffer:

@@ -18,16 +18,12 @@ import typer
 from formflow.console import Format
 from formflow.console import guard as _guard
 from formflow.console import report as _report
+from formflow.console import usage as _usage
 
 
 class GraphFormat(str, Enum):
     mermaid = "mermaid"
     dot = "dot"
-
-
-def _usage(message: str):
-    typer.echo(f"error: {message}", err=True)
-    raise typer.Exit(2)
 
 
 @_guard

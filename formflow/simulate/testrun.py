@@ -206,8 +206,9 @@ class _Runner:
             return None, [wrong]
         from formflow.inputs.booking_state import region_problems
 
-        if citizen is not None and region_problems(citizen.booking, setup.region):
-            return None, region_problems(citizen.booking, setup.region)
+        problems = region_problems(citizen.booking, setup.region) if citizen is not None else []
+        if problems:
+            return None, problems
         code = spec.gate.code if spec.gate is not None else None
         path = spec.gate.slots_file if spec.gate is not None else None
         if path is None:
