@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from formflow.check import types as T
+from formflow.check.reads import Read
 from formflow.check.suggest import did_you_mean
 from formflow.syntax import ast
 
@@ -48,8 +49,6 @@ def _answered(w, e: ast.Call) -> T.Type:
 
 
 def _read(sym, node, status):
-    from formflow.check.semantics import Read
-
     return Read(node, sym, status)
 
 

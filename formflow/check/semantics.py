@@ -14,16 +14,12 @@ from dataclasses import dataclass, field
 from formflow.check import types as T
 from formflow.check.assertions import assert_conditions
 from formflow.check.booking_semantics import booking_conditions, is_booking_decl
+from formflow.check.functions import infer_call
+from formflow.check.operators import infer_binary, infer_test
+from formflow.check.reads import Read
 from formflow.check.symbols import Symbol, Symbols
 from formflow.source import Span
 from formflow.syntax import ast
-
-
-@dataclass(frozen=True)
-class Read:
-    node: ast.Name
-    symbol: Symbol
-    status: str  # ok | before (asked later) | maybe (only on some routes) | optional (unguarded)
 
 
 @dataclass(frozen=True)
@@ -157,20 +153,14 @@ class _Walker:
         if isinstance(e, ast.Fact):
             return self._fact(e)
         if isinstance(e, ast.Call):
-            from formflow.check.functions import infer_call
-
             return infer_call(self, e)
         if isinstance(e, ast.Unary):
             return self._unary(e)
         if isinstance(e, ast.Binary):
-            from formflow.check.operators import infer_binary
-
             return infer_binary(self, e)
         if isinstance(e, ast.Logical):
             return self._logical(e)
         if isinstance(e, ast.Test):
-            from formflow.check.operators import infer_test
-
             return infer_test(self, e)
         return T.UNKNOWN
 

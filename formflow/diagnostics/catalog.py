@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from formflow.diagnostics.model import Severity
+from formflow.diagnostics.severity import Severity
 
 E, W = Severity.ERROR, Severity.WARNING
 

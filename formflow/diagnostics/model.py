@@ -8,14 +8,12 @@ comes from the catalogue so that one code always means the same thing.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
 
+from formflow.diagnostics.catalog import CODES
+from formflow.diagnostics.severity import Severity
 from formflow.source import Source, Span
 
-
-class Severity(str, Enum):
-    ERROR = "error"
-    WARNING = "warning"
+__all__ = ["Diagnostic", "Label", "Severity", "has_errors", "make"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,8 +39,6 @@ class Diagnostic:
 
     @property
     def name(self) -> str:
-        from formflow.diagnostics.catalog import CODES
-
         info = CODES.get(self.code)
         return info.name if info else ""
 
@@ -59,8 +55,6 @@ class Diagnostic:
 def make(code: str, message: str, source: Source | None, span: Span | None, label: str = "",
          *, help: str = "", secondary: tuple[Label, ...] = (), notes: tuple[str, ...] = ()) -> Diagnostic:
     """Build a diagnostic whose severity comes from the catalogue entry of `code`."""
-    from formflow.diagnostics.catalog import CODES
-
     severity = CODES[code].severity
     primary = Label(span, label) if span is not None else None
     return Diagnostic(code, message, source, primary, secondary, help, severity, notes)
