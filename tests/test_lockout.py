@@ -1,0 +1,319 @@
+"""Invitation codes and their lockout as a booking system must run them (REFERENCE §12b).
+
+Every evaluation is chained through the booking system's record (`Decision.state`, or the state
+file of `formflow gate evaluate --state --update-state`), as the real service would keep it.
+Personnummer are Skatteverket's test numbers; the codes are these tests' own.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import random
+import shutil
+import stat
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from cli import app
+from formflow import api
+from formflow.booking.gate import evaluate
+from formflow.booking.lockout import Attempts, GateState, LockoutPolicy, attempts_left, locked_until, record_failure
+from formflow.booking.state_file import as_json, read_state
+from formflow.inputs.citizen import load_citizen
+from formflow.inputs.yamlnode import parse
+from formflow.simulate.walk import walk
+from formflow.source import Source
+
+ROOT = Path(__file__).resolve().parent.parent
+HALLAND = ROOT / "regions" / "halland"
+FLOW = HALLAND / "flows" / "covid_vaccination.flow"
+HEALTHY = {"priority_groups": ["household_home_care"], "ill_today": False, "severe_allergy": False,
+           "previous_doses": "no_dose_yet", "had_covid": False, "pregnant": False, "bleeding": "no_bleeding_risk",
+           "consent": True}
+EVERY_GROUP = ["special_housing", "home_care", "household_home_care", "staff_elderly", "transplant_dialysis",
+               "lss_support", "care_staff", "risk_group"]
+UTC = timezone.utc
+PNR = "19751010-9247"
+
+
+def citizen(text: str):
+    source = Source.from_text("citizen.yaml", text)
+    node, diags = parse(source)
+    assert not diags
+    person, diags = load_citizen(node, source)
+    assert person is not None, [d.message for d in diags]
+    return person
+
+
+def invited(now="2021-04-12T09:00", codes="{covid-fas1: HK7Q-4932}", pnr=PNR, invitations="[covid-fas1]"):
+    booking = f"booking:\n  invitation_codes: {codes}\n" if codes else ""
+    return citizen(f'personnummer: {pnr}\nregion: "13"\ninvitations: {invitations}\nnow: {now}\n{booking}')
+
+
+@pytest.fixture(scope="module")
+def halland():
+    setup, diags = api.load_gate(FLOW)
+    assert setup is not None and setup.config is not None, diags
+    return setup
+
+
+@pytest.fixture(scope="module")
+def no_routing_guard(tmp_path_factory):
+    """Halland's flow with the routing's eligibility check removed (2021: whoever claims a group goes
+    on to the booking), so a citizen without any invitation reaches the gate and types codes there."""
+    root = tmp_path_factory.mktemp("halland") / "regions" / "halland"
+    shutil.copytree(HALLAND, root)
+    path = root / "flows" / "covid_vaccination.flow"
+    text = path.read_text(encoding="utf-8")
+    start = text.index("  if not (phase_1 or phase_2 or phase_3 or phase_4) {")
+    end = text.index("  # ---------------------------------------------------------------- health declaration")
+    path.write_text(text[:start] + text[end:], encoding="utf-8")
+    setup, diags = api.load_gate(path)
+    assert setup is not None, [d.message for d in diags if d.is_error]
+    return setup
+
+
+def decide(setup, who, answers=HEALTHY, **kw):
+    w = walk(setup.program, who.facts(), dict(answers))
+    assert w.complete, (w.pending, w.fault)
+    return evaluate(setup.config, setup.program, w, who, region=setup.region, **kw)
+
+
+def route(d, rid="phase_1"):
+    return next(r for r in d.routes if r.id == rid)
+
+
+def at(who, moment: datetime):
+    return dataclasses.replace(who, now=moment)
+
+
+# ---------------------------------------------------------------------------------------- the bypasses
+
+def test_a_person_without_a_registered_code_locks_like_anyone_else(halland):
+    """Bypass 1: wrong codes of someone for whom no code is registered used to count nowhere."""
+    who, state = invited(codes=""), None
+    for left in (4, 3, 2, 1):
+        d = decide(halland, who, code=f"GUES-{left:04d}", state=state)
+        state = d.state
+        assert route(d).reasons == (f"wrong code for invitation 'covid-fas1', {left} "
+                                    f"attempt{'s' if left > 1 else ''} left",)
+    d = decide(halland, who, code="GUES-0005", state=state)
+    assert route(d).reasons == ("wrong code for invitation 'covid-fas1'; locked until 2021-04-13 09:00",)
+    d = decide(halland, who, code="GUES-0006", state=d.state)
+    assert "locked until 2021-04-13 09:00 after too many wrong codes" in route(d).reasons[0]
+    assert route(d).attempts_left == 0
+
+
+def test_a_code_typed_on_a_route_whose_invitation_check_fails_still_counts(no_routing_guard):
+    """Bypass 2: with `citizen.has_invitation(...)` in the route, the typed code was not even
+    compared — a guesser without the invitation learnt nothing but left no trace either."""
+    stranger = citizen(f'personnummer: 19800610-2381\nregion: "13"\nnow: 2021-04-12T09:00\n')
+    answers = {**HEALTHY, "priority_groups": EVERY_GROUP}
+    state = None
+    for i in range(5):
+        d = decide(no_routing_guard, stranger, answers, code=f"GUES-{i:04d}", state=state)
+        state = d.state
+        assert not d.allowed
+        phase_1 = route(d)
+        assert phase_1.reasons[0] == "its condition does not hold for this citizen"
+        assert phase_1.attempts_left == 4 - i
+    for rid in ("phase_1", "phase_2", "phase_3", "phase_4"):  # every code route tried counted the guess
+        assert "locked until" in route(d, rid).reasons[-1], rid
+    assert len(state.attempts) == 4
+
+
+# ---------------------------------------------------------------------------------------- chained guessing
+
+def test_ten_thousand_guesses_get_no_more_than_the_allowed_attempts_per_window(halland):
+    """A guesser types a new code every minute for a week (10,000 guesses), the record chained from
+    one evaluation to the next. In no 24 hours is more than 5 codes compared; the lock lifts when its
+    time is up; the right code typed while locked is refused."""
+    who, state = invited(), None
+    w = walk(halland.program, who.facts(), dict(HEALTHY))
+    start = datetime(2021, 4, 12, 7, 0, tzinfo=UTC)
+    rng = random.Random(12)
+    compared, refused_right = [], 0
+    for i in range(10_000):
+        now = start + timedelta(minutes=i)
+        right = i % 997 == 0 and i > 0  # now and then, the right code (the guesser found the letter)
+        code = "HK7Q-4932" if right else f"{rng.randrange(16**8):08X}"
+        d = evaluate(halland.config, halland.program, w, at(who, now), region=halland.region, code=code, state=state)
+        reason = route(d).reasons[0]
+        if right:
+            if d.allowed:  # the right code when not locked books — and is then used up
+                state = d.state
+                assert decide(halland, at(who, now), code=code, state=state).allowed is False
+                break
+            refused_right += 1
+            assert "locked until" in reason
+        elif reason.startswith("wrong code"):
+            compared.append(now)
+        else:
+            assert "locked until" in reason and "after too many wrong codes" in reason, reason
+        assert not d.allowed or right
+        state = d.state
+    assert refused_right > 0 and len(compared) >= 5
+    for j, t in enumerate(compared):  # the sliding-window bound, checked on every attempt
+        assert sum(1 for u in compared[j:] if u - t < timedelta(hours=24)) <= 5
+    assert len(compared) <= 5 * (7 + 1)
+
+
+def test_ten_thousand_guesses_without_any_letter(no_routing_guard):
+    """The same for someone with no invitation and no code at all: 10,000 guesses, at most 5 counted per
+    24 hours, none ever passes."""
+    who = citizen('personnummer: 19800610-2381\nregion: "13"\nnow: 2021-04-12T09:00\n')
+    answers = {**HEALTHY, "priority_groups": EVERY_GROUP}
+    w = walk(no_routing_guard.program, who.facts(), answers)
+    start, state, counted = datetime(2021, 4, 12, 7, 0, tzinfo=UTC), None, []
+    for i in range(10_000):
+        now = start + timedelta(minutes=i)
+        d = evaluate(no_routing_guard.config, no_routing_guard.program, w, at(who, now),
+                     region=no_routing_guard.region, code=f"{i:08d}", state=state)
+        assert not d.allowed
+        if route(d).reasons[-1].startswith("wrong code"):
+            counted.append(now)
+        state = d.state
+    for j, t in enumerate(counted):
+        assert sum(1 for u in counted[j:] if u - t < timedelta(hours=24)) <= 5
+    assert 5 <= len(counted) <= 40
+
+
+def test_the_lock_lifts_after_its_time_and_the_right_code_then_books_once(halland):
+    who, state = invited(), None
+    t0 = datetime(2021, 4, 12, 7, 0, tzinfo=UTC)
+    for i in range(5):
+        state = decide(halland, at(who, t0 + timedelta(minutes=i)), code="WRONG-000", state=state).state
+    locked = decide(halland, at(who, t0 + timedelta(hours=24, minutes=3)), code="HK7Q-4932", state=state)
+    assert not locked.allowed and "locked until 2021-04-13 09:04" in route(locked).reasons[0]
+    assert locked.state == state.pruned(t0 + timedelta(hours=24, minutes=3), LockoutPolicy())  # nothing counted
+    lifted = decide(halland, at(who, t0 + timedelta(hours=24, minutes=4)), code="hk7q 4932", state=state)
+    assert lifted.allowed and lifted.route == "phase_1"
+    again = decide(halland, at(who, t0 + timedelta(hours=25)), code="HK7Q-4932", state=lifted.state)
+    assert not again.allowed
+    assert route(again).reasons == ("the code for invitation 'covid-fas1' has already been used for a booking",)
+    assert again.state == lifted.state  # the person's own used code is no guess
+
+
+def test_an_expired_code_is_refused_and_is_no_guess(halland):
+    codes = "{covid-fas1: {code: HK7Q-4932, valid_until: 2021-04-11}}"
+    d = decide(halland, invited(codes=codes), code="HK7Q-4932")
+    assert not d.allowed
+    assert route(d).reasons == ("the code for invitation 'covid-fas1' expired after 2021-04-11",)
+    assert d.state.attempts == ()
+    last_day = decide(halland, invited("2021-04-11T23:59", codes=codes), code="HK7Q-4932")
+    assert last_day.allowed  # valid_until is inclusive, in Swedish days
+
+
+def test_a_denial_for_another_reason_does_not_use_the_code(halland):
+    who = citizen(f'personnummer: {PNR}\nregion: "13"\ninvitations: [covid-fas1]\nnow: 2021-04-12T09:00\n'
+                  "booking:\n  invitation_codes: {covid-fas1: HK7Q-4932}\n  bookings:\n"
+                  "    - {appointment_type: covid_vaccination, clinic: vc_laholm, start: 2021-04-20T10:00}\n")
+    d = decide(halland, who, code="HK7Q-4932")
+    assert not d.allowed and d.route == "phase_1" and d.state.used == frozenset()
+
+
+# ---------------------------------------------------------------------------------------- the rule itself
+
+def test_the_window_bound_holds_for_any_lock_and_any_rhythm():
+    """Brute force over policies and random attempt times: a failure is recorded only when the category
+    is open, and then no window of `window_hours` ever holds more than `attempts` failures."""
+    rng = random.Random(7)
+    for _ in range(300):
+        policy = LockoutPolicy(rng.randint(1, 6), rng.randint(1, 48), rng.randint(0, 72))
+        a, now, recorded = Attempts(), datetime(2021, 1, 1, tzinfo=UTC), []
+        for _ in range(200):
+            now += timedelta(minutes=rng.choice([1, 7, 30, 61, 240, 1440]))
+            if locked_until(a, now, policy) is None:
+                assert attempts_left(a, now, policy) >= 1
+                a = record_failure(a, now, policy)
+                recorded.append(now)
+        for j, t in enumerate(recorded):
+            assert sum(1 for u in recorded[j:] if u - t < policy.window) <= policy.attempts, policy
+
+
+def test_the_lock_lasts_its_hours_after_the_last_counted_code():
+    policy = LockoutPolicy(attempts=3, window_hours=1, locked_hours=10)
+    t = datetime(2021, 4, 12, 7, 0, tzinfo=UTC)
+    a = Attempts()
+    for i in range(3):
+        a = record_failure(a, t + timedelta(minutes=i), policy)
+    assert locked_until(a, t + timedelta(hours=5), policy) == t + timedelta(hours=10, minutes=2)
+    assert locked_until(a, t + timedelta(hours=10, minutes=2), policy) is None
+
+
+# ---------------------------------------------------------------------------------------- the record
+
+def test_the_record_holds_no_personnummer_and_no_code_and_reads_back(halland):
+    who = invited()
+    state = decide(halland, who, code="WRONG-000").state
+    state = decide(halland, at(who, datetime(2021, 4, 12, 8, tzinfo=UTC)), code="HK7Q-4932", state=state).state
+    text = json.dumps(as_json(state))
+    for secret in ("197510109247", "19751010", "751010", "HK7Q", "4932"):
+        assert secret not in text
+    source = Source.from_text("state.json", text)
+    node, diags = parse(source)
+    back, diags = read_state(node, source)
+    assert not diags and back == state
+
+
+def test_a_bad_state_file_is_a_diagnostic_at_its_place(tmp_path):
+    path = tmp_path / "state.json"
+    path.write_text('{"format": "formflow/gate-state", "format_version": 2, "salt": "00ff00ff00ff00ff00ff00ff00ff00ff",'
+                    '\n "people": {"abc": {}}}\n', encoding="utf-8")
+    res = _gate(tmp_path, "household.yaml", "--state", str(path), "--format", "text")
+    assert res.exit_code == 1 and "Traceback" not in res.output
+    assert "gate state format version 2 is not supported" in res.output and "state.json:1:53" in res.output
+    assert "a person key is not a lower-case hex digest" in res.output and "state.json:2:13" in res.output
+
+
+# ---------------------------------------------------------------------------------------- the CLI chain
+
+def _files(tmp_path: Path):
+    answers = tmp_path / "answers.yaml"
+    answers.write_text(json.dumps(HEALTHY), encoding="utf-8")
+    for name, now in (("household.yaml", "2021-04-12T09:00"), ("next_day.yaml", "2021-04-13T09:01")):
+        (tmp_path / name).write_text(f'personnummer: {PNR}\nregion: "13"\ninvitations: [covid-fas1]\nnow: {now}\n'
+                                     "booking:\n  invitation_codes: {covid-fas1: HK7Q-4932}\n", encoding="utf-8")
+    return answers
+
+
+def _gate(tmp_path, who, *args):
+    answers = _files(tmp_path)
+    return CliRunner().invoke(app, ["gate", "evaluate", str(FLOW), "--citizen", str(tmp_path / who),
+                                    "--answers", str(answers), "--format", "json", *args])
+
+
+def test_a_cli_chain_locks_lifts_and_refuses_a_used_code(tmp_path):
+    state = tmp_path / "gate-state.json"
+    lefts = []
+    for i in range(6):
+        res = _gate(tmp_path, "household.yaml", "--code", f"WRONG-{i}", "--state", str(state), "--update-state")
+        assert res.exit_code == 3, res.output
+        lefts.append(json.loads(res.output)["routes"][2].get("attempts_left"))
+    assert lefts == [4, 3, 2, 1, 0, 0]
+    assert stat.S_IMODE(os.stat(state).st_mode) == 0o600
+    text = state.read_text(encoding="utf-8")
+    assert "19751010" not in text and "HK7Q" not in text and json.loads(text)["format_version"] == 1
+    locked = _gate(tmp_path, "household.yaml", "--code", "HK7Q-4932", "--state", str(state), "--update-state")
+    assert locked.exit_code == 3 and "locked until 2021-04-13 09:00" in json.loads(locked.output)["routes"][2]["reasons"][0]
+    booked = _gate(tmp_path, "next_day.yaml", "--code", "HK7Q-4932", "--state", str(state), "--update-state")
+    assert booked.exit_code == 0, booked.output
+    second = _gate(tmp_path, "next_day.yaml", "--code", "HK7Q-4932", "--state", str(state))
+    assert second.exit_code == 3 and "already been used" in second.output
+    assert not list(tmp_path.glob(".gate-state.json.*"))  # no temporary file left behind
+
+
+def test_cli_state_options_are_checked(tmp_path):
+    assert _gate(tmp_path, "household.yaml", "--update-state").exit_code == 2
+    res = _gate(tmp_path, "household.yaml", "--state", str(tmp_path / "none" / "s.json"), "--update-state")
+    assert res.exit_code == 2
+    shorthand = tmp_path / "prior.yaml"
+    shorthand.write_text(f'personnummer: {PNR}\nregion: "13"\ninvitations: [covid-fas1]\nnow: 2021-04-12T09:00\n'
+                         "booking:\n  failed_code_attempts: {covid-fas1: 2}\n", encoding="utf-8")
+    assert _gate(tmp_path, "prior.yaml", "--state", str(tmp_path / "s.json")).exit_code == 2
+    assert not (tmp_path / "s.json").exists()  # reading a missing record does not create it
