@@ -317,3 +317,55 @@ def test_cli_state_options_are_checked(tmp_path):
                          "booking:\n  failed_code_attempts: {covid-fas1: 2}\n", encoding="utf-8")
     assert _gate(tmp_path, "prior.yaml", "--state", str(tmp_path / "s.json")).exit_code == 2
     assert not (tmp_path / "s.json").exists()  # reading a missing record does not create it
+
+
+# ---------------------------------------------------------------------------------------- the region's policy
+
+def _region(tmp_path, lockout: str, attempts: str = "attempts 5"):
+    root = tmp_path / "regions" / "halland"
+    shutil.copytree(HALLAND, root)
+    text = (root / "region.yaml").read_text(encoding="utf-8")
+    text = text[:text.index("code_lockout:")] + lockout
+    (root / "region.yaml").write_text(text, encoding="utf-8")
+    flow = root / "flows" / "covid_vaccination.flow"
+    flow.write_text(flow.read_text(encoding="utf-8").replace("attempts 5", attempts), encoding="utf-8")
+    return root
+
+
+def test_bad_lockout_values_are_diagnostics_at_their_place(tmp_path):
+    from formflow.region.load import load_region_file
+
+    root = _region(tmp_path, "code_lockout:\n  attempts: 0\n  window_hours: 721\n  locked_hours: -1\n  lock: 3\n")
+    loaded = load_region_file(root)
+    lines = loaded.source.text.split("\n")
+    start = next(i for i, line in enumerate(lines) if line.startswith("code_lockout:"))
+    where = sorted((d.code, d.position()) for d in loaded.diagnostics)
+    assert where == [("FF511", (start + 5, 3)), ("FF706", (start + 2, 13)), ("FF706", (start + 3, 17)),
+                     ("FF706", (start + 4, 17))], where
+    assert loaded.region is None
+
+
+def test_the_regions_policy_is_compiled_into_the_gate_and_enforced(tmp_path):
+    root = _region(tmp_path, "code_lockout:\n  attempts: 3\n  window_hours: 1\n  locked_hours: 2\n",
+                   attempts="attempts 10")  # a route cannot raise the region's limit
+    setup, diags = api.load_gate(root / "flows" / "covid_vaccination.flow")
+    assert setup is not None, [d.message for d in diags]
+    assert setup.config["evidence_rules"]["code_lockout"] == {"attempts": 3, "window_hours": 1, "locked_hours": 2}
+    phase_1 = next(r for r in setup.config["gates"][0]["routes"] if r["id"] == "phase_1")
+    assert phase_1["evidence"]["invitation_code"]["attempts"] == 3
+    who, state, t0 = invited(), None, datetime(2021, 4, 12, 7, 0, tzinfo=UTC)
+    for i in range(3):
+        d = decide(setup, at(who, t0 + timedelta(minutes=i)), code="WRONG-1", state=state)
+        state = d.state
+    assert route(d).reasons == ("wrong code for invitation 'covid-fas1'; locked until 2021-04-12 11:02",)
+    assert not decide(setup, at(who, t0 + timedelta(hours=2, minutes=1)), code="HK7Q-4932", state=state).allowed
+    assert decide(setup, at(who, t0 + timedelta(hours=2, minutes=2)), code="HK7Q-4932", state=state).allowed
+
+
+def test_defaults_when_the_region_says_nothing(tmp_path):
+    root = _region(tmp_path, "", attempts="attempts 2")  # a route may lower the limit
+    setup, _ = api.load_gate(root / "flows" / "covid_vaccination.flow")
+    assert setup.config["evidence_rules"]["code_lockout"] == {"attempts": 5, "window_hours": 24, "locked_hours": 24}
+    state = decide(setup, invited(), code="WRONG-1").state
+    d = decide(setup, invited("2021-04-12T09:01"), code="WRONG-2", state=state)
+    assert route(d).reasons == ("wrong code for invitation 'covid-fas1'; locked until 2021-04-13 09:01",)

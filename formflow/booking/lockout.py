@@ -26,9 +26,6 @@ personal data and is written readable by its owner only.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import secrets
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
@@ -75,6 +72,8 @@ class GateState:
 
     @classmethod
     def new(cls) -> "GateState":
+        import secrets  # here, not at import: region loading imports the policy and must stay quick
+
         return cls(secrets.token_hex(16))
 
     def person_key(self, digits12: str) -> str:
@@ -109,6 +108,9 @@ class GateState:
 
 
 def _mac(salt: str, kind: str, text: str) -> str:
+    import hashlib
+    import hmac
+
     return hmac.new(bytes.fromhex(salt), f"{kind}:{text}".encode("utf-8"), hashlib.sha256).hexdigest()
 
 
