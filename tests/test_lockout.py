@@ -369,3 +369,77 @@ def test_defaults_when_the_region_says_nothing(tmp_path):
     state = decide(setup, invited(), code="WRONG-1").state
     d = decide(setup, invited("2021-04-12T09:01"), code="WRONG-2", state=state)
     assert route(d).reasons == ("wrong code for invitation 'covid-fas1'; locked until 2021-04-13 09:01",)
+
+
+# ---------------------------------------------------------------------------------------- the citizen's texts
+
+def test_the_citizen_reads_the_authors_text_in_their_language(halland):
+    who, state = invited(), None
+    d = decide(halland, who, code="WRONG-000")
+    assert d.citizen_message == ("Koden stämmer inte. Kontrollera koden i brevet och försök igen. "
+                                 "Du har 4 försök kvar.")
+    assert decide(halland, who, code="WRONG-000", lang="en").citizen_message.endswith("You have 4 attempts left.")
+    for _ in range(5):
+        d = decide(halland, who, code="WRONG-000", state=state, lang="en")
+        state = d.state
+    assert d.citizen_message.startswith("You have entered a wrong code too many times. You can try again at "
+                                        "2021-04-13 09:00,")  # Swedish time (07:00Z)
+    booked = decide(halland, invited("2021-04-13T09:00"), code="HK7Q-4932", state=state)
+    assert booked.allowed and booked.citizen_message is None
+    used = decide(halland, invited("2021-04-13T10:00"), code="HK7Q-4932", state=booked.state)
+    assert used.citizen_message.startswith("Koden i brevet har redan använts för en bokning.")
+    expired = decide(halland, invited(codes="{covid-fas1: {code: HK7Q-4932, valid_until: 2021-04-11}}"),
+                     code="HK7Q-4932")
+    assert expired.citizen_message == "Koden i brevet gällde till och med 2021-04-11. Ring din vårdcentral för att boka."
+    assert decide(halland, who).citizen_message is None  # no code typed: nothing to tell about one
+
+
+def test_the_cli_prints_the_citizens_text(tmp_path):
+    res = _gate(tmp_path, "household.yaml", "--code", "WRONG-0", "--lang", "en")
+    assert json.loads(res.output)["citizen_message"].endswith("You have 4 attempts left.")
+    text = _gate(tmp_path, "household.yaml", "--code", "WRONG-0", "--format", "text")
+    assert "citizen   Koden stämmer inte." in text.output
+
+
+def _check(tmp_path, edit):
+    root = tmp_path / "regions" / "halland"
+    shutil.copytree(HALLAND, root)
+    flow = root / "flows" / "covid_vaccination.flow"
+    flow.write_text(edit(flow.read_text(encoding="utf-8")), encoding="utf-8")
+    result = api.check_file(flow)
+    return [(d.code, d.message, d.position()) for d in result.diagnostics]
+
+
+def test_a_gate_that_takes_codes_must_say_what_the_citizen_reads(tmp_path):
+    def without_used_and_expired(text):
+        start = text.index("    message code_used")
+        end = text.index("  }", start)
+        return text[:start] + text[end:]
+    found = _check(tmp_path, without_used_and_expired)
+    assert [(c, m) for c, m, _ in found] == [
+        ("FF730", "gate 'covid_priority' takes invitation codes but does not say what the citizen reads when "
+                  "a code is used or a code has expired")]
+    assert found[0][2][0] == 54  # the gate's line
+
+
+def test_the_citizens_texts_are_checked_like_every_text(tmp_path):
+    def broken(text):
+        text = text.replace('en "The code is not correct. Check the code in the letter and try again. '
+                            'You have {attempts_left} attempts left."', "")
+        text = text.replace("Du har {attempts_left} försök kvar.", "Du har {attempt_left} försök kvar.")
+        text = text.replace("{valid_until}. Call", "{locked_until}. Call")
+        return text.replace("    message code_used", '    message code_use "x" en "x"\n    message code_used')
+    found = sorted((c, m) for c, m, _ in _check(tmp_path, broken))
+    assert found == [
+        ("FF403", "the message 'wrong_code' of gate 'covid_priority' has no 'en' translation"),
+        ("FF731", "'code_use' is not a message a gate gives"),
+        ("FF731", "'{attempt_left}' is not a value the 'wrong_code' message can show"),
+        ("FF731", "'{locked_until}' is not a value the 'code_expired' message can show"),
+    ]
+
+
+def test_message_stays_a_usable_name_outside_a_gate(tmp_path):
+    flow = tmp_path / "m.flow"
+    flow.write_text('flow m "M" {\n  languages sv\n  outcome done: information "Klart."\n'
+                    '  question message: yes_no "Vill du lämna ett meddelande?"\n  end done\n}\n', encoding="utf-8")
+    assert api.check_file(flow).diagnostics == ()

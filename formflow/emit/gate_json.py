@@ -139,7 +139,8 @@ def _make_booking(kind) -> dict:
 def _gate(g: M.Gate, where, attempts: int) -> dict:
     return {"id": g.id, "title": texts(g.title), "routes": [_route(r, where, attempts) for r in g.routes],
             "one_active_booking": g.one_active_booking, "horizon_days": g.horizon_days,
-            "accept_risk": g.accept_risk, "at": where(g.span)}
+            "accept_risk": g.accept_risk, "citizen_texts": {kind: texts(t) for kind, t in g.citizen_texts},
+            "at": where(g.span)}
 
 
 def _route(r: M.GateRoute, where, attempts: int) -> dict:
