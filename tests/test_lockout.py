@@ -443,3 +443,39 @@ def test_message_stays_a_usable_name_outside_a_gate(tmp_path):
     flow.write_text('flow m "M" {\n  languages sv\n  outcome done: information "Klart."\n'
                     '  question message: yes_no "Vill du lämna ett meddelande?"\n  end done\n}\n', encoding="utf-8")
     assert api.check_file(flow).diagnostics == ()
+
+
+# ---------------------------------------------------------------------------------------- scenarios
+
+def _scenarios(tmp_path, body: str):
+    from formflow.simulate.testrun import run_scenarios
+
+    root = tmp_path / "regions" / "halland"
+    shutil.copytree(HALLAND, root)
+    (root / "scenarios" / "covid_vaccination.yaml").write_text("flow: covid_vaccination\nscenarios:\n" + body,
+                                                               encoding="utf-8")
+    return run_scenarios([root]).scenarios
+
+
+def test_scenarios_pin_down_earlier_tries_and_the_citizens_text(tmp_path):
+    (result, missing) = _scenarios(tmp_path, """\
+  - name: four tries were not enough to lock, so the fifth wrong code says so
+    citizen_file: citizens/household_fas1.yaml
+    answers_file: answers/healthy_first_dose.yaml
+    gate: {tries: [A-1, A-2, A-3, A-4], code: A-5}
+    expect:
+      outcome: book_vaccination
+      booking: {allowed: no, citizen_message: "Du har 1 försök kvar."}
+  - name: a record that is not there
+    citizen_file: citizens/household_fas1.yaml
+    answers_file: answers/healthy_first_dose.yaml
+    gate: {state_file: state/nowhere.json, code: A-5}
+    expect:
+      outcome: book_vaccination
+      booking: {allowed: no}
+""")
+    assert result.status == "failed"
+    assert [m.line() for m in result.mismatches] == [
+        "booking citizen_message: expected a text containing 'Du har 1 försök kvar.', got Du har angett fel kod för "
+        "många gånger. Du kan försöka igen 2021-04-13 09:00, eller ringa din vårdcentral för att boka."]
+    assert missing.status == "error" and [d.code for d in missing.diagnostics] == ["FF901"]
