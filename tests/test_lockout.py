@@ -479,3 +479,93 @@ def test_scenarios_pin_down_earlier_tries_and_the_citizens_text(tmp_path):
         "booking citizen_message: expected a text containing 'Du har 1 försök kvar.', got Du har angett fel kod för "
         "många gånger. Du kan försöka igen 2021-04-13 09:00, eller ringa din vårdcentral för att boka."]
     assert missing.status == "error" and [d.code for d in missing.diagnostics] == ["FF901"]
+
+
+# ---------------------------------------------------------------------------------------- against a model
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+TYPED = {"right": "HK7Q-4932", "right_as_typed": "hk7q 4932", "full_width": "ＨＫ７Ｑ－４９３２", "wrong": "HK7Q-4933",
+         "wrong_lower": "zz99-0000", "swedish": "JA-NEJ", "separators": " - ", "nothing": None,
+         "other_person": "M3RT-1187"}
+STEPS = [0, 1, 59, 60, 61, 600, 1439, 1440, 1441, 2880, 4000]
+
+
+def _model_lock(counted: list[datetime], t: datetime, policy: LockoutPolicy) -> datetime | None:
+    """When the category unlocks at `t`, recomputed from the whole history of counted guesses."""
+    ends = []
+    for i, g in enumerate(counted):
+        recent = [u for u in counted[:i + 1] if g - policy.window < u <= g]
+        if len(recent) >= policy.attempts:
+            ends.append(max(g + policy.locked, sorted(recent)[-policy.attempts] + policy.window))
+    live = [u for u in counted if t - policy.window < u <= t]
+    if len(live) >= policy.attempts:
+        ends.append(sorted(live)[-policy.attempts] + policy.window)
+    ends = [e for e in ends if e > t]
+    return max(ends) if ends else None
+
+
+@settings(max_examples=60, deadline=None)
+@given(registered=st.booleans(), valid_days=st.sampled_from([None, -1, 0, 1]),
+       attempts=st.integers(1, 5), window=st.sampled_from([1, 24]), locked=st.sampled_from([0, 1, 48]),
+       steps=st.lists(st.tuples(st.sampled_from(STEPS), st.sampled_from(sorted(TYPED))), min_size=1, max_size=25))
+def test_every_decision_agrees_with_a_model_of_the_rules(halland, registered, valid_days, attempts, window, locked,
+                                                        steps):
+    """Each step a code typed some minutes after the last; the record goes through its file format
+    every time. The decision must be the model's: allowed only with the right, unused, unexpired code
+    when not locked; a guess counted exactly when the category is open; the lock's end to the minute."""
+    policy = LockoutPolicy(attempts, window, locked)
+    config = json.loads(json.dumps(halland.config))
+    config["evidence_rules"]["code_lockout"] = policy.as_json()
+    setup = dataclasses.replace(halland, config=config)
+    t = datetime(2021, 4, 12, 7, 0, tzinfo=UTC)
+    until = (datetime(2021, 4, 12).date() + timedelta(days=valid_days)) if valid_days is not None else None
+    codes = ("{covid-fas1: {code: HK7Q-4932" + (f", valid_until: {until}" if until else "") + "}}") if registered else ""
+    who = invited(codes=codes)
+    w = walk(setup.program, who.facts(), dict(HEALTHY))
+    state, counted, used = None, [], False
+    for minutes, choice in steps:
+        t += timedelta(minutes=minutes)
+        typed = TYPED[choice]
+        d = evaluate(setup.config, setup.program, w, at(who, t), region=setup.region, code=typed, state=state)
+        reason = (route(d).reasons or ("",))[0]
+        lock = _model_lock(counted, t, policy)
+        entered = (typed or "").replace(" ", "").replace("-", "").replace("－", "").upper()
+        entered = entered.translate({ord(c): ord(c) - 0xFEE0 for c in "ＨＫＱ０１２３４５６７８９"})
+        today = to_local_date(t)
+        if lock is not None:
+            assert not d.allowed and reason.startswith(f"locked until {_sv(lock)}"), (reason, lock)
+        elif not entered:
+            assert not d.allowed and ("needs the code" in reason if registered else "no code for" in reason)
+        elif registered and entered == "HK7Q4932":
+            if used:
+                assert not d.allowed and "already been used" in reason
+            elif until is not None and today > until:
+                assert not d.allowed and "expired" in reason
+            else:
+                assert d.allowed and d.route == "phase_1"
+                used = True
+        else:
+            counted.append(t)
+            left = policy.attempts - sum(1 for u in counted if t - policy.window < u <= t)
+            assert not d.allowed
+            if left > 0:
+                assert reason == f"wrong code for invitation 'covid-fas1', {left} attempt{'s' if left != 1 else ''} left"
+            else:
+                assert reason == f"wrong code for invitation 'covid-fas1'; locked until {_sv(_model_lock(counted, t, policy))}"
+        source = Source.from_text("state.json", json.dumps(as_json(d.state)))
+        state, problems = read_state(parse(source)[0], source)
+        assert not problems and state == d.state
+
+
+def _sv(moment: datetime) -> str:
+    from formflow.booking.timeutil import to_local
+
+    return to_local(moment).strftime("%Y-%m-%d %H:%M")
+
+
+def to_local_date(moment: datetime):
+    from formflow.booking.timeutil import local_date
+
+    return local_date(moment)
