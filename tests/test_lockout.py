@@ -401,6 +401,14 @@ def test_the_cli_prints_the_citizens_text(tmp_path):
     assert "citizen   Koden stämmer inte." in text.output
 
 
+def test_simulate_shows_the_code_reason_and_the_citizens_text():
+    scen = HALLAND / "scenarios"
+    res = CliRunner().invoke(app, ["simulate", str(FLOW), "--citizen", str(scen / "citizens/household_fas1.yaml"),
+                                   "--answers", str(scen / "answers/healthy_first_dose.yaml"), "--code", "x-1"])
+    assert "booking: denied — wrong code for invitation 'covid-fas1', 4 attempts left" in res.output
+    assert "Koden stämmer inte. Kontrollera koden i brevet och försök igen. Du har 4 försök kvar." in res.output
+
+
 def _check(tmp_path, edit):
     root = tmp_path / "regions" / "halland"
     shutil.copytree(HALLAND, root)
