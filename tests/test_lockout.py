@@ -305,7 +305,7 @@ def test_a_cli_chain_locks_lifts_and_refuses_a_used_code(tmp_path):
     assert booked.exit_code == 0, booked.output
     second = _gate(tmp_path, "next_day.yaml", "--code", "HK7Q-4932", "--state", str(state))
     assert second.exit_code == 3 and "already been used" in second.output
-    assert not list(tmp_path.glob(".gate-state.json.*"))  # no temporary file left behind
+    assert not list(tmp_path.glob(".gate-state.json.*.tmp"))  # no temporary file left behind
 
 
 def test_cli_state_options_are_checked(tmp_path):
@@ -577,3 +577,34 @@ def to_local_date(moment: datetime):
     from formflow.booking.timeutil import local_date
 
     return local_date(moment)
+
+
+def test_evaluations_at_the_same_time_do_not_lose_each_others_attempts(halland, tmp_path):
+    """`--update-state` holds the record's lock from reading to writing; twelve guessers at once
+    (each pausing between read and write, where a lost update would happen) all leave their trace."""
+    import threading
+    import time
+
+    from formflow.booking.state_file import held, load_state_file, write_state_file
+
+    path, who = tmp_path / "state.json", invited()
+    w = walk(halland.program, who.facts(), dict(HEALTHY))
+
+    def guess(i):
+        with held(path):
+            state, problems = load_state_file(path)
+            assert not problems
+            time.sleep(0.01)
+            d = evaluate(halland.config, halland.program, w, at(who, datetime(2021, 4, 12, 7, i, tzinfo=UTC)),
+                         region=halland.region, code=f"WRONG-{i}", state=state)
+            write_state_file(path, d.state)
+
+    threads = [threading.Thread(target=guess, args=(i,)) for i in range(12)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    final, _ = load_state_file(path)
+    person = final.person_key(who.subject.digits12)
+    assert len(final.of(person, "covid-fas1").failed_at) == 5  # the limit was reached; the rest found it locked
+    assert final.of(person, "covid-fas1").locked_until is not None

@@ -76,16 +76,17 @@ def evaluate(flow: Path = typer.Argument(..., help="A .flow file that books (its
         problems += list(scripted.diagnostics)
     if person is not None and state is not None and person.booking.failed_code_attempts:
         _usage("give earlier wrong codes either in the citizen file (failed_code_attempts) or in --state, not both")
-    record, more = _state(state) if person is not None else (None, [])
-    problems += more
-    if (setup is None or person is None or scripted is None or not scripted.ok or (slots and offered is None)
-            or (state is not None and record is None)):
-        _report(problems, Format.json if format is OutFormat.json else Format.text, 1, redact=True)
-        raise typer.Exit(1)
-    decision = decide(setup.config, setup.program, scripted.walk, person, code=code, slots=offered,
-                      region=setup.region, lang=lang, state=record)
-    if update_state:
-        _write_state(state, decision.state)
+    with _held(state if update_state and person is not None else None):  # read, decide, write: one step
+        record, more = _state(state) if person is not None else (None, [])
+        problems += more
+        if (setup is None or person is None or scripted is None or not scripted.ok or (slots and offered is None)
+                or (state is not None and record is None)):
+            _report(problems, Format.json if format is OutFormat.json else Format.text, 1, redact=True)
+            raise typer.Exit(1)
+        decision = decide(setup.config, setup.program, scripted.walk, person, code=code, slots=offered,
+                          region=setup.region, lang=lang, state=record)
+        if update_state:
+            _write_state(state, decision.state)
     typer.echo(json.dumps(as_json(decision), ensure_ascii=False, indent=2) if format is OutFormat.json
                else as_text(decision, setup.config))
     raise typer.Exit(0 if decision.allowed else DENIED)
@@ -98,6 +99,14 @@ def _check_state_options(state: Path | None, update: bool) -> None:
         _usage(f"--state: not a file: {state}")
     if state is not None and update and not state.parent.is_dir():
         _usage(f"--state: no such folder: {state.parent}")
+
+
+def _held(path: Path | None):
+    from contextlib import nullcontext
+
+    from formflow.booking.state_file import held
+
+    return nullcontext() if path is None else held(path)
 
 
 def _state(path: Path | None):

@@ -26,6 +26,7 @@ from __future__ import annotations
 import json
 import os
 import re
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -137,6 +138,22 @@ class _Reader:
 
 
 # ---------------------------------------------------------------------------------------- writing
+
+@contextmanager
+def held(path: str | Path):
+    """The record's lock (an exclusive `flock` on `.<name>.lock` beside it) while it is read, decided
+    on and written back: two evaluations at once must not both count from the same record, or a
+    guesser running many in parallel would lose most of their attempts' trace."""
+    import fcntl
+
+    target = Path(path)
+    fd = os.open(target.with_name(f".{target.name}.lock"), os.O_RDWR | os.O_CREAT, PRIVATE)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
+
 
 def _utc(moment: datetime) -> str:
     return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
