@@ -51,29 +51,13 @@ def evaluate(flow: Path = typer.Argument(..., help="A .flow file that books (its
              lang: Optional[str] = typer.Option(None, "--lang", help="Language of texts (default: the flow's first)."),
              format: OutFormat = typer.Option(OutFormat.text, "--format", "-f", help="text or json.")):
     """Allow or deny booking after a walk, with the reasons, the route taken and the slots offered."""
-    from formflow import api
     from formflow.booking.gate import evaluate as decide
-    from formflow.inputs.booking_state import region_problems
-    from formflow.inputs.citizen import load_citizen_file
 
     for option, path in (("FLOW", flow), ("--citizen", citizen), ("--answers", answers), ("--slots", slots)):
         if path is not None and not path.is_file():
             _usage(f"{option}: no such file: {path}")
     _check_state_options(state, update_state)
-    setup, problems = api.load_gate(flow)
-    if setup is not None and setup.config is None:
-        _usage(f"{flow} books no appointment type, so it has no gate configuration")
-    if setup is not None and lang is not None and lang not in setup.program.languages:
-        _usage(f"the flow has no language '{lang}'; it has {', '.join(setup.program.languages)}")
-    person, more = load_citizen_file(citizen) if setup is not None else (None, [])
-    problems += more + (region_problems(person.booking, setup.region) if person is not None else [])
-    if any(d.is_error for d in problems):
-        person = None
-    offered, more = _slots(slots, setup.region) if setup is not None and person is not None else (None, [])
-    problems += more
-    scripted = api.simulate_file(setup.program, person.facts(), answers) if person is not None else None
-    if scripted is not None:
-        problems += list(scripted.diagnostics)
+    setup, person, offered, scripted, problems = _inputs(flow, citizen, answers, slots, lang)
     if person is not None and state is not None and person.booking.failed_code_attempts:
         _usage("give earlier wrong codes either in the citizen file (failed_code_attempts) or in --state, not both")
     with _held(state if update_state and person is not None else None):  # read, decide, write: one step
@@ -90,6 +74,29 @@ def evaluate(flow: Path = typer.Argument(..., help="A .flow file that books (its
     typer.echo(json.dumps(as_json(decision), ensure_ascii=False, indent=2) if format is OutFormat.json
                else as_text(decision, setup.config))
     raise typer.Exit(0 if decision.allowed else DENIED)
+
+
+def _inputs(flow: Path, citizen: Path, answers: Path, slots: Path | None, lang: str | None):
+    """(gate setup, citizen, slots, the scripted walk, problems): None where a file has errors."""
+    from formflow import api
+    from formflow.inputs.booking_state import region_problems
+    from formflow.inputs.citizen import load_citizen_file
+
+    setup, problems = api.load_gate(flow)
+    if setup is not None and setup.config is None:
+        _usage(f"{flow} books no appointment type, so it has no gate configuration")
+    if setup is not None and lang is not None and lang not in setup.program.languages:
+        _usage(f"the flow has no language '{lang}'; it has {', '.join(setup.program.languages)}")
+    person, more = load_citizen_file(citizen) if setup is not None else (None, [])
+    problems += more + (region_problems(person.booking, setup.region) if person is not None else [])
+    if any(d.is_error for d in problems):
+        person = None
+    offered, more = _slots(slots, setup.region) if setup is not None and person is not None else (None, [])
+    problems += more
+    scripted = api.simulate_file(setup.program, person.facts(), answers) if person is not None else None
+    if scripted is not None:
+        problems += list(scripted.diagnostics)
+    return setup, person, offered, scripted, problems
 
 
 def _check_state_options(state: Path | None, update: bool) -> None:
