@@ -126,9 +126,10 @@ def _evaluate(config, program, walk, citizen, region, code, slots, lang, state) 
     state = _prior_attempts(state, citizen, person, policy_for)
     rnd = C.assess(_code_invitations(gate), citizen.booking, code if citizen.booking.login == "e_id" else None,
                    state, policy_for, person, to_utc(citizen.now), local_date(citizen.now))
-    results = _routes(gate, env, citizen, rnd, lang, program)
+    applies = {r["id"]: _applies(r, env, local_date(citizen.now)) for r in gate["routes"]}
+    results = _routes(gate, applies, citizen, rnd, lang, program)
     rnd, state = C.count(rnd, _tried(gate, results), state, policy_for, to_utc(citizen.now))
-    results = _routes(gate, env, citizen, rnd, lang, program)
+    results = _routes(gate, applies, citizen, rnd, lang, program)  # the same routes pass; the code reasons change
     taken = next((r for r in results if r.passed), None)
     told = _told(gate, results, rnd, program, lang)
     state = state.pruned(to_utc(citizen.now), policy_for(""))
@@ -226,7 +227,7 @@ def _holds(tree: dict, env) -> bool:
         return False
 
 
-def _routes(gate: dict, env, citizen, rnd, lang, program) -> tuple[RouteResult, ...]:
+def _routes(gate: dict, applies, citizen, rnd, lang, program) -> tuple[RouteResult, ...]:
     """Every route's result, in order; after the first that passes the rest are not tried, so no
     code is compared (and no attempt counted) on a route the citizen does not need."""
     out: list[RouteResult] = []
@@ -236,23 +237,28 @@ def _routes(gate: dict, env, citizen, rnd, lang, program) -> tuple[RouteResult, 
             out.append(RouteResult(route["id"], program.text(route["title"], lang), False,
                                    (f"not tried: route '{taken.id}' was passed first",)))
         else:
-            out.append(_route(route, env, citizen, rnd, lang, program))
+            out.append(_route(route, applies[route["id"]], citizen, rnd, lang, program))
     return tuple(out)
 
 
-def _route(route: dict, env, citizen, rnd, lang, program) -> RouteResult:
-    reasons, state, ev = [], citizen.booking, route["evidence"]
-    title = program.text(route["title"], lang)
-    today = local_date(citizen.now)
+def _applies(route: dict, env, today: date) -> tuple[str, ...]:
+    """Why the route does not apply to this citizen today (empty: its cohort is open, its condition holds)."""
+    reasons = []
     if route["opens"] is not None and today < date.fromisoformat(route["opens"]):
         reasons.append(f"opens on {route['opens']}")
     try:
         holds = bool(compile_expr(route["when"])(env))
     except Fault:
-        holds, reasons = False, reasons + ["its condition reads an answer this walk did not give"]
+        reasons.append("its condition reads an answer this walk did not give")
     else:
         if not holds:
             reasons.append("its condition does not hold for this citizen")
+    return tuple(reasons)
+
+
+def _route(route: dict, applies: tuple[str, ...], citizen, rnd, lang, program) -> RouteResult:
+    reasons, state, ev = list(applies), citizen.booking, route["evidence"]
+    title = program.text(route["title"], lang)
     login = E.check_login(state, ev.get("login", "e_id"))
     if login:  # without the login nobody is identified: no code is compared, no attempt counted
         return RouteResult(route["id"], title, False, tuple(reasons) or (login,))

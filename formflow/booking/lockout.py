@@ -28,6 +28,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from functools import cached_property
 
 DEFAULT_ATTEMPTS = 5
 DEFAULT_WINDOW_HOURS = 24
@@ -42,11 +43,11 @@ class LockoutPolicy:
     window_hours: int = DEFAULT_WINDOW_HOURS
     locked_hours: int = DEFAULT_LOCKED_HOURS
 
-    @property
+    @cached_property
     def window(self) -> timedelta:
         return timedelta(hours=self.window_hours)
 
-    @property
+    @cached_property
     def locked(self) -> timedelta:
         return timedelta(hours=self.locked_hours)
 
