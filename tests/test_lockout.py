@@ -125,6 +125,9 @@ def test_a_code_typed_on_a_route_whose_invitation_check_fails_still_counts(no_ro
     for rid in ("phase_1", "phase_2", "phase_3", "phase_4"):  # every code route tried counted the guess
         assert "locked until" in route(d, rid).reasons[-1], rid
     assert len(state.attempts) == 4
+    quiet = decide(no_routing_guard, stranger, answers, state=state)  # no code typed: nothing said about one
+    assert route(quiet).reasons == ("its condition does not hold for this citizen",)
+    assert route(quiet).attempts_left is None and route(quiet).locked_until is None
 
 
 # ---------------------------------------------------------------------------------------- chained guessing
@@ -261,6 +264,17 @@ def test_the_record_holds_no_personnummer_and_no_code_and_reads_back(halland):
     assert not diags and back == state
 
 
+def test_a_bad_validity_date_is_reported_without_showing_the_code(tmp_path):
+    bad = tmp_path / "c.yaml"
+    bad.write_text(f'personnummer: {PNR}\nregion: "13"\nnow: 2021-04-12T09:00\nbooking:\n  invitation_codes:\n'
+                   "    covid-fas1: {code: HK7Q-4932, valid_until: 2021-02-30}\n", encoding="utf-8")
+    _files(tmp_path)
+    res = CliRunner().invoke(app, ["gate", "evaluate", str(FLOW), "--citizen", str(bad), "--answers",
+                                   str(tmp_path / "answers.yaml")])
+    assert res.exit_code == 1 and "FF513" in res.output and "c.yaml:6:" in res.output
+    assert "HK7Q" not in res.output and "4932" not in res.output and "19751010" not in res.output
+
+
 def test_a_bad_state_file_is_a_diagnostic_at_its_place(tmp_path):
     path = tmp_path / "state.json"
     path.write_text('{"format": "formflow/gate-state", "format_version": 2, "salt": "00ff00ff00ff00ff00ff00ff00ff00ff",'
@@ -296,6 +310,8 @@ def test_a_cli_chain_locks_lifts_and_refuses_a_used_code(tmp_path):
         assert res.exit_code == 3, res.output
         lefts.append(json.loads(res.output)["routes"][2].get("attempts_left"))
     assert lefts == [4, 3, 2, 1, 0, 0]
+    assert json.loads(res.output)["routes"][2]["locked_until"] == {"local": "2021-04-13T09:00:00+02:00",
+                                                                    "utc": "2021-04-13T07:00:00Z"}
     assert stat.S_IMODE(os.stat(state).st_mode) == 0o600
     text = state.read_text(encoding="utf-8")
     assert "19751010" not in text and "HK7Q" not in text and json.loads(text)["format_version"] == 1

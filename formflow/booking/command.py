@@ -168,7 +168,9 @@ def as_json(d) -> dict:
     out = {"allowed": d.allowed, "outcome": d.outcome, "appointment_type": d.appointment_type, "gate": d.gate,
            "route": d.route, "reasons": list(d.reasons),
            "routes": [{"id": r.id, "title": r.title, "passed": r.passed, "reasons": list(r.reasons),
-                       **({"attempts_left": r.attempts_left} if r.attempts_left is not None else {})} for r in d.routes],
+                       **({"attempts_left": r.attempts_left} if r.attempts_left is not None else {}),
+                       **({"locked_until": instant(r.locked_until)} if r.locked_until is not None else {})}
+                      for r in d.routes],
            "flags": list(d.flags), "citizen_message": d.citizen_message,
            "active_bookings": [{"clinic": a.clinic, "start": instant(a.start), "may_cancel": a.may_cancel,
                                 "cancel_until": instant(a.cancel_deadline)} for a in d.active]}

@@ -47,6 +47,7 @@ class RouteResult:
     reasons: tuple[str, ...]
     needs_code: bool = False
     attempts_left: int | None = None
+    locked_until: datetime | None = None  # UTC: the route's invitation category is locked until then
 
 
 @dataclass(frozen=True)
@@ -264,10 +265,11 @@ def _route(route: dict, applies: tuple[str, ...], citizen, rnd, lang, program) -
         return RouteResult(route["id"], title, False, tuple(reasons) or (login,))
     status = rnd.statuses.get(ev["invitation_code"]["invitation"]) if "invitation_code" in ev else None
     if reasons:  # evidence is asked for only where the route applies; a code typed is still an attempt
-        if status is not None and rnd.typed is not None:
-            reasons.append(status.reason())
+        shown = status if rnd.typed is not None else None
+        if shown is not None:
+            reasons.append(shown.reason())
         return RouteResult(route["id"], title, False, tuple(reasons), False,
-                           status.attempts_left if status is not None else None)
+                           shown.attempts_left if shown is not None else None, _lock(shown))
     if status is not None and status.kind != C.VALID:
         reasons.append(status.reason())
     if "open_invitation" in ev:
@@ -276,7 +278,12 @@ def _route(route: dict, applies: tuple[str, ...], citizen, rnd, lang, program) -
     listed = E.check_allow_lists(state, ev.get("allow_lists", []))
     reasons += [listed] if listed else []
     return RouteResult(route["id"], title, not reasons, tuple(reasons),
-                       bool(status and status.kind == C.NEEDS_CODE), status.attempts_left if status else None)
+                       bool(status and status.kind == C.NEEDS_CODE), status.attempts_left if status else None,
+                       _lock(status))
+
+
+def _lock(status) -> datetime | None:
+    return status.locked_until if status is not None and status.attempts_left == 0 else None
 
 
 def _allowed(config, booking, walk, citizen, gate, taken, results, slots, region, flags) -> Decision:
