@@ -130,6 +130,20 @@ def test_a_code_typed_on_a_route_whose_invitation_check_fails_still_counts(no_ro
     assert route(quiet).attempts_left is None and route(quiet).locked_until is None
 
 
+def test_a_guess_counts_in_every_category_tried_but_a_real_code_in_none(halland):
+    """The household contact's guess counts against all four phases (every code route was tried); the
+    code of another phase they were sent is no guess, wherever its route stands."""
+    who = invited(codes="{covid-fas1: HK7Q-4932, covid-fas2: M3RT-1187}", invitations="[covid-fas1, covid-fas2]")
+    guess = decide(halland, who, code="WRONG-000")
+    assert [route(guess, f"phase_{i}").attempts_left for i in (1, 2, 3, 4)] == [4, 4, 4, 4]
+    assert len(guess.state.attempts) == 4
+    other = decide(halland, who, code="m3rt 1187", state=guess.state)
+    assert other.allowed and other.route == "phase_2"  # phase_1 was tried first: its code did not match
+    assert route(other).reasons == ("the code typed is the citizen's code of another invitation, not of "
+                                    "invitation 'covid-fas1' (no guess)",)
+    assert other.state.attempts == guess.state.attempts  # and nothing more was counted
+
+
 # ---------------------------------------------------------------------------------------- chained guessing
 
 def test_ten_thousand_guesses_get_no_more_than_the_allowed_attempts_per_window(halland):

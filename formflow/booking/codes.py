@@ -18,8 +18,8 @@ from formflow.booking import lockout as L
 from formflow.booking.evidence import normalise_code, same_code
 from formflow.booking.timeutil import to_local
 
-LOCKED, NEEDS_CODE, UNREGISTERED, VALID, USED, EXPIRED, WRONG = (
-    "locked", "needs_code", "unregistered", "valid", "used", "expired", "wrong")
+LOCKED, NEEDS_CODE, UNREGISTERED, VALID, USED, EXPIRED, WRONG, OTHERS = (
+    "locked", "needs_code", "unregistered", "valid", "used", "expired", "wrong", "others")
 
 
 @dataclass(frozen=True)
@@ -46,6 +46,8 @@ class CodeStatus:
             return f"the code for {inv} has already been used for a booking"
         if self.kind == EXPIRED:
             return f"the code for {inv} expired after {self.valid_until.isoformat()}"
+        if self.kind == OTHERS:
+            return f"the code typed is the citizen's code of another invitation, not of {inv} (no guess)"
         if self.attempts_left == 0:
             return f"wrong code for {inv}; locked until {_local(self.locked_until)}"
         left = self.attempts_left
@@ -95,8 +97,9 @@ def assess(invitations: list[str], booking_state, typed: str | None, state: L.Ga
 
 def count(rnd: Round, tried: list[str], state: L.GateState, policy_for, now: datetime) -> tuple[Round, L.GateState]:
     """A guess counts against every tried category that is open; the statuses say what is left."""
-    if not rnd.guess:
-        return rnd, state
+    if not rnd.guess:  # the person's own code of some category: elsewhere it is simply not that code
+        others = {inv: CodeStatus(inv, OTHERS) if s.kind == WRONG else s for inv, s in rnd.statuses.items()}
+        return Round(others, rnd.typed, rnd.person, rnd.guess), state
     statuses = dict(rnd.statuses)
     for inv in dict.fromkeys(tried):
         if statuses[inv].kind != WRONG:
