@@ -392,6 +392,14 @@ def test_the_regions_policy_is_compiled_into_the_gate_and_enforced(tmp_path):
     assert decide(setup, at(who, t0 + timedelta(hours=2, minutes=2)), code="HK7Q-4932", state=state).allowed
 
 
+def test_region_show_states_the_lockout(tmp_path):
+    root = _region(tmp_path, "code_lockout:\n  attempts: 3\n  locked_hours: 6\n")
+    res = CliRunner().invoke(app, ["region", "show", str(root)])
+    assert "Invitation codes: 3 wrong per 24 h, then locked 6 h" in res.output
+    data = json.loads(CliRunner().invoke(app, ["region", "show", str(root), "--format", "json"]).output)
+    assert data["code_lockout"] == {"attempts": 3, "window_hours": 24, "locked_hours": 6}
+
+
 def test_defaults_when_the_region_says_nothing(tmp_path):
     root = _region(tmp_path, "", attempts="attempts 2")  # a route may lower the limit
     setup, _ = api.load_gate(root / "flows" / "covid_vaccination.flow")
