@@ -253,6 +253,15 @@ def test_the_window_bound_holds_for_any_lock_and_any_rhythm():
             assert sum(1 for u in recorded[j:] if u - t < policy.window) <= policy.attempts, policy
 
 
+def test_a_record_written_by_a_clock_ahead_is_not_loosened():
+    policy = LockoutPolicy(attempts=2, window_hours=1, locked_hours=0)
+    t = datetime(2021, 4, 12, 7, 0, tzinfo=UTC)
+    ahead = record_failure(record_failure(Attempts(), t + timedelta(minutes=5), policy), t + timedelta(minutes=6), policy)
+    assert locked_until(ahead, t, policy) == t + timedelta(hours=1, minutes=5)
+    state = GateState("00" * 16, ((("p", "x"), ahead),))
+    assert state.pruned(t, policy).of("p", "x").failed_at == ahead.failed_at
+
+
 def test_the_lock_lasts_its_hours_after_the_last_counted_code():
     policy = LockoutPolicy(attempts=3, window_hours=1, locked_hours=10)
     t = datetime(2021, 4, 12, 7, 0, tzinfo=UTC)
@@ -628,13 +637,16 @@ def test_evaluations_at_the_same_time_do_not_lose_each_others_attempts(halland, 
     path, who = tmp_path / "state.json", invited()
     w = walk(halland.program, who.facts(), dict(HEALTHY))
 
+    clock = iter(range(12))
+
     def guess(i):
         with held(path):
             state, problems = load_state_file(path)
             assert not problems
+            now = datetime(2021, 4, 12, 7, next(clock), tzinfo=UTC)  # the time the evaluation runs
             time.sleep(0.01)
-            d = evaluate(halland.config, halland.program, w, at(who, datetime(2021, 4, 12, 7, i, tzinfo=UTC)),
-                         region=halland.region, code=f"WRONG-{i}", state=state)
+            d = evaluate(halland.config, halland.program, w, at(who, now), region=halland.region,
+                         code=f"WRONG-{i}", state=state)
             write_state_file(path, d.state)
 
     threads = [threading.Thread(target=guess, args=(i,)) for i in range(12)]

@@ -116,8 +116,9 @@ def _mac(salt: str, kind: str, text: str) -> str:
 
 
 def counted(a: Attempts, now: datetime, policy: LockoutPolicy) -> tuple[datetime, ...]:
-    """The wrong codes that still count at `now`: those of the last `window_hours`."""
-    return tuple(t for t in a.failed_at if now - policy.window < t <= now)
+    """The wrong codes that still count at `now`: those of the last `window_hours` — and any written
+    with a later time (another server's clock): a record is never loosened by a clock behind it."""
+    return tuple(t for t in a.failed_at if now - policy.window < t)
 
 
 def locked_until(a: Attempts, now: datetime, policy: LockoutPolicy) -> datetime | None:
