@@ -217,9 +217,11 @@ def _booking_decision(setup, walk, person, lang: str, ask_code: bool = False, co
         how = f"through route '{d.route}' of gate '{d.gate}'" if d.route else "open booking"
         typer.echo(f"booking: allowed {how} (slots and codes: formflow gate evaluate)")
     else:
-        needs = next((r for r in d.routes if r.needs_code), None)
+        needs = next((r for r in d.routes if r.needs_code or r.attempts_left is not None), None)
         why = needs.reasons[0] if needs else (d.reasons[0] if d.reasons else "")
         typer.echo(f"booking: denied — {why}")
+    if d.citizen_message:  # the author's text about the code, as the citizen would read it
+        typer.echo(f"         {d.citizen_message}")
 
 
 def _walk_pdfs(program, walk, person, pdf_dir: Optional[Path], lang: str, quiet: bool) -> int:

@@ -1,13 +1,18 @@
 """`formflow gate evaluate`: may this citizen book, after these answers? (mounted by cli.py)
 
     formflow gate evaluate FLOW --citizen FILE --answers FILE [--slots FILE] [--code CODE]
-                                [--lang sv] [--format text|json]
+                                [--state FILE [--update-state]] [--lang sv] [--format text|json]
 
 The flow is compiled as `formflow compile` would compile it; the walk runs on the form and the
 decision is made on the gate configuration (`formflow.booking.gate`). Exit codes: 0 allowed,
 3 denied (a decision, not an error: scripts can tell the two apart), 1 the flow or an input file
 has problems (nothing decided), 2 usage. Output never shows a personnummer: the MakeBooking
 request is printed with the subject of care masked.
+
+`--state FILE` is the booking system's record of wrong codes, locks and used codes
+(`booking.state_file`; a file that does not exist yet is an empty record); with `--update-state`
+the record after this evaluation is written back atomically, owner-only, so that a stateless
+command can be chained attempt after attempt as the booking system would run it.
 """
 
 from __future__ import annotations
@@ -39,17 +44,44 @@ def evaluate(flow: Path = typer.Argument(..., help="A .flow file that books (its
              answers: Path = typer.Option(..., "--answers", help="Answers file for the walk."),
              slots: Optional[Path] = typer.Option(None, "--slots", help="Slots fixture: which free times are offered."),
              code: Optional[str] = typer.Option(None, "--code", help="The invitation code the citizen enters."),
+             state: Optional[Path] = typer.Option(None, "--state", help="Gate state file: wrong codes, locks, "
+                                                  "used codes (a missing file is an empty record)."),
+             update_state: bool = typer.Option(False, "--update-state", help="Write the record after this "
+                                               "evaluation back to --state (atomically, owner-only)."),
              lang: Optional[str] = typer.Option(None, "--lang", help="Language of texts (default: the flow's first)."),
              format: OutFormat = typer.Option(OutFormat.text, "--format", "-f", help="text or json.")):
     """Allow or deny booking after a walk, with the reasons, the route taken and the slots offered."""
-    from formflow import api
     from formflow.booking.gate import evaluate as decide
-    from formflow.inputs.booking_state import region_problems
-    from formflow.inputs.citizen import load_citizen_file
 
     for option, path in (("FLOW", flow), ("--citizen", citizen), ("--answers", answers), ("--slots", slots)):
         if path is not None and not path.is_file():
             _usage(f"{option}: no such file: {path}")
+    _check_state_options(state, update_state)
+    setup, person, offered, scripted, problems = _inputs(flow, citizen, answers, slots, lang)
+    if person is not None and state is not None and person.booking.failed_code_attempts:
+        _usage("give earlier wrong codes either in the citizen file (failed_code_attempts) or in --state, not both")
+    with _held(state if update_state and person is not None else None):  # read, decide, write: one step
+        record, more = _state(state) if person is not None else (None, [])
+        problems += more
+        if (setup is None or person is None or scripted is None or not scripted.ok or (slots and offered is None)
+                or (state is not None and record is None)):
+            _report(problems, Format.json if format is OutFormat.json else Format.text, 1, redact=True)
+            raise typer.Exit(1)
+        decision = decide(setup.config, setup.program, scripted.walk, person, code=code, slots=offered,
+                          region=setup.region, lang=lang, state=record)
+        if update_state:
+            _write_state(state, decision.state)
+    typer.echo(json.dumps(as_json(decision), ensure_ascii=False, indent=2) if format is OutFormat.json
+               else as_text(decision, setup.config))
+    raise typer.Exit(0 if decision.allowed else DENIED)
+
+
+def _inputs(flow: Path, citizen: Path, answers: Path, slots: Path | None, lang: str | None):
+    """(gate setup, citizen, slots, the scripted walk, problems): None where a file has errors."""
+    from formflow import api
+    from formflow.inputs.booking_state import region_problems
+    from formflow.inputs.citizen import load_citizen_file
+
     setup, problems = api.load_gate(flow)
     if setup is not None and setup.config is None:
         _usage(f"{flow} books no appointment type, so it has no gate configuration")
@@ -64,14 +96,42 @@ def evaluate(flow: Path = typer.Argument(..., help="A .flow file that books (its
     scripted = api.simulate_file(setup.program, person.facts(), answers) if person is not None else None
     if scripted is not None:
         problems += list(scripted.diagnostics)
-    if setup is None or person is None or scripted is None or not scripted.ok or (slots and offered is None):
-        _report(problems, Format.json if format is OutFormat.json else Format.text, 1, redact=True)
+    return setup, person, offered, scripted, problems
+
+
+def _check_state_options(state: Path | None, update: bool) -> None:
+    if update and state is None:
+        _usage("--update-state needs --state FILE: the record to read and write")
+    if state is not None and state.exists() and not state.is_file():
+        _usage(f"--state: not a file: {state}")
+    if state is not None and update and not state.parent.is_dir():
+        _usage(f"--state: no such folder: {state.parent}")
+
+
+def _held(path: Path | None):
+    from contextlib import nullcontext
+
+    from formflow.booking.state_file import held
+
+    return nullcontext() if path is None else held(path)
+
+
+def _state(path: Path | None):
+    if path is None:
+        return None, []
+    from formflow.booking.state_file import load_state_file
+
+    return load_state_file(path)
+
+
+def _write_state(path: Path, record) -> None:
+    from formflow.booking.state_file import write_state_file
+
+    try:
+        write_state_file(path, record)
+    except OSError as exc:
+        typer.echo(f"error: cannot write the gate state {path}: {exc.strerror or exc}", err=True)
         raise typer.Exit(1)
-    decision = decide(setup.config, setup.program, scripted.walk, person, code=code, slots=offered,
-                      region=setup.region, lang=lang)
-    typer.echo(json.dumps(as_json(decision), ensure_ascii=False, indent=2) if format is OutFormat.json
-               else as_text(decision, setup.config))
-    raise typer.Exit(0 if decision.allowed else DENIED)
 
 
 def _slots(path: Path | None, region):
@@ -108,8 +168,10 @@ def as_json(d) -> dict:
     out = {"allowed": d.allowed, "outcome": d.outcome, "appointment_type": d.appointment_type, "gate": d.gate,
            "route": d.route, "reasons": list(d.reasons),
            "routes": [{"id": r.id, "title": r.title, "passed": r.passed, "reasons": list(r.reasons),
-                       **({"attempts_left": r.attempts_left} if r.attempts_left is not None else {})} for r in d.routes],
-           "flags": list(d.flags),
+                       **({"attempts_left": r.attempts_left} if r.attempts_left is not None else {}),
+                       **({"locked_until": instant(r.locked_until)} if r.locked_until is not None else {})}
+                      for r in d.routes],
+           "flags": list(d.flags), "citizen_message": d.citizen_message,
            "active_bookings": [{"clinic": a.clinic, "start": instant(a.start), "may_cancel": a.may_cancel,
                                 "cancel_until": instant(a.cancel_deadline)} for a in d.active]}
     if d.slots is not None:
@@ -132,6 +194,7 @@ def as_text(d, config: dict) -> str:
         mark = "→" if r.id == d.route else ("✓" if r.passed else "✗")
         lines.append(f"  {mark} {r.id} — {r.title}" + ("" if r.passed else ": " + "; ".join(r.reasons)))
     lines += [f"flag      {f}" for f in d.flags]
+    lines += [f"citizen   {d.citizen_message}"] if d.citizen_message else []
     for a in d.active:
         lines.append(f"active    booking at {a.clinic} on {_local(a.start)}: "
                      + (f"may be cancelled until {_local(a.cancel_deadline)}" if a.may_cancel

@@ -12,7 +12,9 @@ Order of the rules, each giving its reasons in words:
    FF714 keeps such a flow from compiling; refusing here is the second lock).
 3. Every route is tried and reported; the **first** route, in the order written, that passes is
    taken. A route passes when it is open (`opens`, a Swedish date), its condition holds and all
-   of its evidence is there (`booking.evidence`).
+   of its evidence is there (`booking.evidence`). A code typed is held against the gate's code
+   categories once (`booking.codes`): a guess counts against every code route tried, whether
+   or not its condition holds and whether or not the person has a code (`booking.lockout`).
 4. With `one_active_booking`, a citizen who already has a future booking of the type is refused;
    whether that booking may still be cancelled is reported (`booking.cancel`: exactly 24 hours
    before is still allowed).
@@ -23,10 +25,13 @@ Order of the rules, each giving its reasons in words:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import date, datetime
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timedelta
 
+from formflow.booking import codes as C
 from formflow.booking import evidence as E
+from formflow.booking import lockout as L
+from formflow.booking.lockout import GateState
 from formflow.booking.cancel import may_cancel
 from formflow.booking.slots import Slot, refusal
 from formflow.booking.timeutil import local_date, to_local, to_utc
@@ -42,6 +47,7 @@ class RouteResult:
     reasons: tuple[str, ...]
     needs_code: bool = False
     attempts_left: int | None = None
+    locked_until: datetime | None = None  # UTC: the route's invitation category is locked until then
 
 
 @dataclass(frozen=True)
@@ -76,6 +82,8 @@ class Decision:
     slots: SlotOffer | None = None
     make_booking: dict | None = field(default=None, repr=False)  # holds a personnummer
     booking_problems: tuple[str, ...] = ()
+    citizen_message: str | None = None  # the author's text about the code typed, in the walk's language
+    state: GateState | None = field(default=None, repr=False)  # the record after this evaluation
 
 
 def _deny(walk, reason: str, **extra) -> Decision:
@@ -84,9 +92,19 @@ def _deny(walk, reason: str, **extra) -> Decision:
 
 
 def evaluate(config: dict, program, walk, citizen, *, region, code: str | None = None, slots=None,
-             lang: str | None = None) -> Decision:
+             lang: str | None = None, state: GateState | None = None) -> Decision:
     """The gate decision for `citizen` after `walk` (a finished walk of `program`); `region` is the one
-    the flow was compiled against (its clinics' booking systems decide the cancel rule of a booking)."""
+    the flow was compiled against (its clinics' booking systems decide the cancel rule of a booking).
+
+    `state` is the booking system's record of attempts and used codes (`booking.lockout`); the
+    decision carries the record as it is after this evaluation (`Decision.state`), so evaluations
+    chain. Without one, a fresh record is started."""
+    state = state or GateState.new()
+    decision = _evaluate(config, program, walk, citizen, region, code, slots, lang, state)
+    return decision if decision.state is not None else replace(decision, state=state)
+
+
+def _evaluate(config, program, walk, citizen, region, code, slots, lang, state) -> Decision:
     lang = lang or program.languages[0]
     if not walk.complete:
         missing = f"question '{walk.pending}' has no answer" if walk.pending else "the walk stopped at a fault"
@@ -104,11 +122,103 @@ def evaluate(config: dict, program, walk, citizen, *, region, code: str | None =
             return _deny(walk, f"'{kind['id']}' is protected and this booking has no gate", **common)
         return _allowed(config, booking, walk, citizen, None, None, (), slots, region, flags)
     gate = next(g for g in config["gates"] if g["id"] == booking["gate"])
-    results = _routes(gate, env, citizen, code, lang, program)
+    policy_for = _policies(config, gate, region)
+    person = state.person_key(citizen.subject.digits12)
+    state = _prior_attempts(state, citizen, person, policy_for)
+    rnd = C.assess(_code_invitations(gate), citizen.booking, code if citizen.booking.login == "e_id" else None,
+                   state, policy_for, person, to_utc(citizen.now), local_date(citizen.now))
+    applies = {r["id"]: _applies(r, env, local_date(citizen.now)) for r in gate["routes"]}
+    results = _routes(gate, applies, citizen, rnd, lang, program)
+    rnd, state = C.count(rnd, _tried(gate, results), state, policy_for, to_utc(citizen.now))
+    results = _routes(gate, applies, citizen, rnd, lang, program)  # the same routes pass; the code reasons change
     taken = next((r for r in results if r.passed), None)
+    told = _told(gate, results, rnd, program, lang)
+    state = state.pruned(to_utc(citizen.now), policy_for(""))
     if taken is None:
-        return _deny(walk, f"no route of gate '{gate['id']}' is passed", routes=results, **common)
-    return _allowed(config, booking, walk, citizen, gate, taken, results, slots, region, flags)
+        return _deny(walk, f"no route of gate '{gate['id']}' is passed", routes=results, state=state,
+                     citizen_message=told, **common)
+    decision = _allowed(config, booking, walk, citizen, gate, taken, results, slots, region, flags)
+    if decision.allowed:
+        state = _use_code(state, gate, taken, rnd)
+    return replace(decision, state=state)
+
+
+def _policies(config: dict, gate: dict, region):
+    """The lockout of each invitation category: the gate configuration's (the region's, copied in at
+    compile time), its attempts lowered where a route of the category says `attempts N`."""
+    rules = config.get("evidence_rules", {}).get("code_lockout")
+    base = L.LockoutPolicy(**rules) if rules else getattr(region, "code_lockout", None) or L.LockoutPolicy()
+    limits: dict[str, int] = {}
+    for route in gate["routes"]:
+        spec = route["evidence"].get("invitation_code")
+        if spec is not None:
+            inv = spec["invitation"]
+            limits[inv] = min(limits.get(inv, base.attempts), spec.get("attempts") or base.attempts)
+    policies = {inv: replace(base, attempts=n) for inv, n in limits.items()}
+    return lambda inv: policies.get(inv, base)
+
+
+def _code_invitations(gate: dict) -> list[str]:
+    return list(dict.fromkeys(r["evidence"]["invitation_code"]["invitation"] for r in gate["routes"]
+                              if "invitation_code" in r["evidence"]))
+
+
+def _tried(gate: dict, results) -> list[str]:
+    """The code categories of the routes tried: up to and including the one passed."""
+    out = []
+    for route, result in zip(gate["routes"], results):
+        if result.reasons[:1] and result.reasons[0].startswith("not tried:"):
+            break
+        if "invitation_code" in route["evidence"]:
+            out.append(route["evidence"]["invitation_code"]["invitation"])
+    return out
+
+
+def _prior_attempts(state, citizen, person, policy_for):
+    """The citizen file's `failed_code_attempts` (a scenario's shorthand): wrong codes a second
+    before `now`."""
+    now = to_utc(citizen.now)
+    for inv, n in citizen.booking.failed_code_attempts:
+        if n:
+            record = state.of(person, inv)
+            earlier = L.Attempts(record.failed_at + (now - timedelta(seconds=1),) * n, record.locked_until)
+            state = state.with_attempts(person, inv, earlier)
+    return state
+
+
+def _use_code(state, gate, taken, rnd):
+    """A booking made with a code uses it up (single use)."""
+    route = next(r for r in gate["routes"] if r["id"] == taken.id)
+    spec = route["evidence"].get("invitation_code")
+    if spec is None or rnd.typed is None:
+        return state
+    return state.with_used(rnd.person, state.code_digest(spec["invitation"], rnd.typed))
+
+
+def _told(gate, results, rnd, program, lang) -> str | None:
+    """The author's text for the citizen about their code (None: nothing to say, or no text)."""
+    tried = set(_tried(gate, results))
+    status = C.for_citizen([s for inv, s in rnd.statuses.items() if inv in tried])
+    if status is None:
+        return None
+    return citizen_text(gate, status, program, lang)
+
+
+def citizen_text(gate: dict, status, program, lang) -> str | None:
+    """The gate's text for a code status in `lang`, its placeholders filled in (Swedish local time)."""
+    kind = {C.LOCKED: "locked", C.USED: "code_used", C.EXPIRED: "code_expired"}.get(status.kind, "wrong_code")
+    if status.kind == C.WRONG and status.attempts_left == 0:
+        kind = "locked"
+    texts = gate.get("citizen_texts", {}).get(kind)
+    if texts is None:
+        return None
+    values = {"attempts_left": str(status.attempts_left if status.attempts_left is not None else ""),
+              "locked_until": to_local(status.locked_until).strftime("%Y-%m-%d %H:%M") if status.locked_until else "",
+              "valid_until": status.valid_until.isoformat() if status.valid_until else ""}
+    text = program.text(texts, lang)
+    for name, value in values.items():
+        text = text.replace("{" + name + "}", value)
+    return text
 
 
 def _holds(tree: dict, env) -> bool:
@@ -118,7 +228,7 @@ def _holds(tree: dict, env) -> bool:
         return False
 
 
-def _routes(gate: dict, env, citizen, code, lang, program) -> tuple[RouteResult, ...]:
+def _routes(gate: dict, applies, citizen, rnd, lang, program) -> tuple[RouteResult, ...]:
     """Every route's result, in order; after the first that passes the rest are not tried, so no
     code is compared (and no attempt counted) on a route the citizen does not need."""
     out: list[RouteResult] = []
@@ -128,39 +238,52 @@ def _routes(gate: dict, env, citizen, code, lang, program) -> tuple[RouteResult,
             out.append(RouteResult(route["id"], program.text(route["title"], lang), False,
                                    (f"not tried: route '{taken.id}' was passed first",)))
         else:
-            out.append(_route(route, env, citizen, code, lang, program))
+            out.append(_route(route, applies[route["id"]], citizen, rnd, lang, program))
     return tuple(out)
 
 
-def _route(route: dict, env, citizen, code, lang, program) -> RouteResult:
-    reasons, state, ev = [], citizen.booking, route["evidence"]
-    today = local_date(citizen.now)
+def _applies(route: dict, env, today: date) -> tuple[str, ...]:
+    """Why the route does not apply to this citizen today (empty: its cohort is open, its condition holds)."""
+    reasons = []
     if route["opens"] is not None and today < date.fromisoformat(route["opens"]):
         reasons.append(f"opens on {route['opens']}")
     try:
         holds = bool(compile_expr(route["when"])(env))
     except Fault:
-        holds, reasons = False, reasons + ["its condition reads an answer this walk did not give"]
+        reasons.append("its condition reads an answer this walk did not give")
     else:
         if not holds:
             reasons.append("its condition does not hold for this citizen")
-    if reasons:  # evidence is asked for only where the route applies: its cohort is open, its condition holds
-        return RouteResult(route["id"], program.text(route["title"], lang), False, tuple(reasons))
+    return tuple(reasons)
+
+
+def _route(route: dict, applies: tuple[str, ...], citizen, rnd, lang, program) -> RouteResult:
+    reasons, state, ev = list(applies), citizen.booking, route["evidence"]
+    title = program.text(route["title"], lang)
     login = E.check_login(state, ev.get("login", "e_id"))
     if login:  # without the login nobody is identified: no code is compared, no attempt counted
-        return RouteResult(route["id"], program.text(route["title"], lang), False, (login,))
-    check = None
-    if "invitation_code" in ev:
-        spec = ev["invitation_code"]
-        check = E.check_code(state, spec["invitation"], spec["attempts"], code)
-        reasons += [check.reason] if check.reason else []
+        return RouteResult(route["id"], title, False, tuple(reasons) or (login,))
+    status = rnd.statuses.get(ev["invitation_code"]["invitation"]) if "invitation_code" in ev else None
+    if reasons:  # evidence is asked for only where the route applies; a code typed is still an attempt
+        shown = status if rnd.typed is not None else None
+        if shown is not None:
+            reasons.append(shown.reason())
+        return RouteResult(route["id"], title, False, tuple(reasons), False,
+                           shown.attempts_left if shown is not None else None, _lock(shown))
+    if status is not None and status.kind != C.VALID:
+        reasons.append(status.reason())
     if "open_invitation" in ev:
         missing = E.check_open_invitation(state, ev["open_invitation"])
         reasons += [missing] if missing else []
     listed = E.check_allow_lists(state, ev.get("allow_lists", []))
     reasons += [listed] if listed else []
-    return RouteResult(route["id"], program.text(route["title"], lang), not reasons, tuple(reasons),
-                       bool(check and check.needs_code), check.attempts_left if check else None)
+    return RouteResult(route["id"], title, not reasons, tuple(reasons),
+                       bool(status and status.kind == C.NEEDS_CODE), status.attempts_left if status else None,
+                       _lock(status))
+
+
+def _lock(status) -> datetime | None:
+    return status.locked_until if status is not None and status.attempts_left == 0 else None
 
 
 def _allowed(config, booking, walk, citizen, gate, taken, results, slots, region, flags) -> Decision:

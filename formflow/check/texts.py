@@ -22,6 +22,9 @@ def iter_texts(flow: ast.Flow) -> Iterator[tuple[ast.Text, str]]:
         yield gate.title, f"the title of gate '{gate.id.name}'"
         for route in gate.routes:
             yield route.title, f"the title of route '{route.id.name}' in gate '{gate.id.name}'"
+        for attr in gate.settings:
+            if attr.key == "message":
+                yield attr.value[1], f"the message '{attr.value[0].name}' of gate '{gate.id.name}'"
     for stmt in walk_statements(flow.body):
         if isinstance(stmt, ast.Question):
             yield stmt.label, f"the label of question '{stmt.id.name}'"

@@ -22,7 +22,6 @@ from formflow.region.model import Texts as RegionTexts
 FORMAT = "formflow/gate"
 FORMAT_VERSION = 1
 TIME_ZONE = "Europe/Stockholm"
-DEFAULT_CODE_ATTEMPTS = 5
 # How an entered invitation code is compared with the issued one (formflow.booking.evidence).
 CODE_NORMALISATION = ["unicode_nfkc", "remove_whitespace_and_hyphens", "upper_case"]
 MAKE_BOOKING = "urn:riv:crm:scheduling:MakeBooking:1"
@@ -52,10 +51,12 @@ def gate_document(flow: M.Flow, region: Region, folder: str, line_col) -> dict:
         "flow": {"id": flow.id, "version": flow.version},
         "region": {"code": region.code, "name": region.name, "folder": folder},
         "time_zone": TIME_ZONE,
-        "evidence_rules": {"code_normalisation": CODE_NORMALISATION, "default_code_attempts": DEFAULT_CODE_ATTEMPTS},
+        "evidence_rules": {"code_normalisation": CODE_NORMALISATION,
+                           "default_code_attempts": region.code_lockout.attempts,
+                           "code_lockout": region.code_lockout.as_json()},
         "booking_systems": [_system(region.booking_system(s)) for s in systems],
         "bookings": [_booking(o, region, where) for o in bookings],
-        "gates": [_gate(g, where) for g in flow.gates],
+        "gates": [_gate(g, where, region.code_lockout.attempts) for g in flow.gates],
     }
 
 
@@ -135,17 +136,18 @@ def _make_booking(kind) -> dict:
     }
 
 
-def _gate(g: M.Gate, where) -> dict:
-    return {"id": g.id, "title": texts(g.title), "routes": [_route(r, where) for r in g.routes],
+def _gate(g: M.Gate, where, attempts: int) -> dict:
+    return {"id": g.id, "title": texts(g.title), "routes": [_route(r, where, attempts) for r in g.routes],
             "one_active_booking": g.one_active_booking, "horizon_days": g.horizon_days,
-            "accept_risk": g.accept_risk, "at": where(g.span)}
+            "accept_risk": g.accept_risk, "citizen_texts": {kind: texts(t) for kind, t in g.citizen_texts},
+            "at": where(g.span)}
 
 
-def _route(r: M.GateRoute, where) -> dict:
+def _route(r: M.GateRoute, where, attempts: int) -> dict:
     evidence: dict = {"login": r.login or "e_id"}  # verified facts come from the e-ID login: always required
     if r.invitation_code is not None:
-        evidence["invitation_code"] = {"invitation": r.invitation_code,
-                                       "attempts": r.code_attempts or DEFAULT_CODE_ATTEMPTS}
+        evidence["invitation_code"] = {"invitation": r.invitation_code,  # a route may lower the region's limit
+                                       "attempts": min(r.code_attempts or attempts, attempts)}
     if r.open_invitation is not None:
         evidence["open_invitation"] = r.open_invitation
     if r.allow_lists:

@@ -5,7 +5,9 @@ of a citizen file, read by `formflow gate evaluate` and by scenarios that expect
       login: e_id                        # the login level of the session (default e_id; `none`: not logged in)
       invitation_codes:                  # codes on the letters or SMS the region sent this personnummer
         covid-fas1: "K7QX-4932"
-      failed_code_attempts: {covid-fas1: 2}   # wrong codes entered so far, per invitation
+        covid-fas2: {code: "M3RT-1187", valid_until: 2021-05-31}   # a code may carry its last valid day
+      failed_code_attempts: {covid-fas1: 2}   # wrong codes just before `now`, per invitation (a shorthand
+                                              # for scenarios; a booking system's record is `--state`)
       open_invitations:                  # öppen kallelse: the booking id it books against
         covid-dos2: "BK-2021-000123"
       allow_lists: [vaccinators_2021]    # lists the personnummer is on
@@ -16,20 +18,30 @@ A gate configuration never holds codes or list members (they are personal data);
 stands in for the systems that do, so that evidence rules can be walked through and tested.
 Invitation names are normalised like `invitations` (casefolded); the codes are kept as written
 and compared by `formflow.booking.evidence`. Times follow the rule of `booking.timeutil`.
+A code's `valid_until` is a Swedish calendar day, inclusive: from the next day the code is expired.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 from formflow.diagnostics.model import Diagnostic, make
-from formflow.inputs.yamlnode import YNode, as_int, as_list, as_map, as_text, check_keys, head
+from formflow.inputs.yamlnode import YMap, YNode, as_date, as_int, as_list, as_map, as_text, check_keys, head
 from formflow.source import Source
 
 KEYS = ("login", "invitation_codes", "failed_code_attempts", "open_invitations", "allow_lists", "bookings")
 LOGIN_LEVELS = ("e_id", "none")
 BOOKING_KEYS = ("appointment_type", "clinic", "start")
+CODE_KEYS = ("code", "valid_until")
+
+
+@dataclass(frozen=True, slots=True)
+class IssuedCode:
+    """A code the region issued for one invitation, and its last valid Swedish day (None: no end)."""
+
+    code: str = field(repr=False)
+    valid_until: date | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,13 +56,13 @@ class ActiveBooking:
 @dataclass(frozen=True, slots=True)
 class BookingState:
     login: str = "e_id"
-    invitation_codes: tuple[tuple[str, str], ...] = field(default=(), repr=False)
+    invitation_codes: tuple[tuple[str, IssuedCode], ...] = field(default=(), repr=False)
     failed_code_attempts: tuple[tuple[str, int], ...] = ()
     open_invitations: tuple[tuple[str, str], ...] = field(default=(), repr=False)
     allow_lists: tuple[str, ...] = ()
     bookings: tuple[ActiveBooking, ...] = ()
 
-    def code_for(self, invitation: str) -> str | None:
+    def code_for(self, invitation: str) -> IssuedCode | None:
         return dict(self.invitation_codes).get(_name(invitation))
 
     def failures(self, invitation: str) -> int:
@@ -71,7 +83,7 @@ def load_booking_state(node: YNode, source: Source) -> tuple[BookingState | None
     diags = check_keys(ymap, source, (), KEYS)
     reader = _Reader(source, diags)
     login = reader.login(ymap.get("login"))
-    codes = reader.texts_by_name(ymap.get("invitation_codes"), "invitation_codes")
+    codes = reader.codes(ymap.get("invitation_codes"))
     failed = reader.counts(ymap.get("failed_code_attempts"))
     opened = reader.texts_by_name(ymap.get("open_invitations"), "open_invitations")
     lists = reader.names(ymap.get("allow_lists"))
@@ -118,6 +130,31 @@ class _Reader:
                                        help="write the code or booking id, or remove the line"))
             elif text is not None:
                 out[_name(key)] = text
+        return tuple(sorted(out.items()))
+
+    def codes(self, node) -> tuple[tuple[str, IssuedCode], ...]:
+        """`invitation: CODE` or `invitation: {code: CODE, valid_until: YYYY-MM-DD}`."""
+        ymap = self._map(node, "invitation_codes")
+        if ymap is None:
+            return ()
+        out = {}
+        for key_node, value in ymap.items:
+            key, valid_until = key_node.text, None
+            if isinstance(value, YMap):
+                problems = check_keys(value, self.source, ("code",), CODE_KEYS[1:])
+                self.diags.extend(problems)
+                if problems:
+                    continue
+                until = value.get("valid_until")
+                if until is not None and not getattr(until, "is_null", False):
+                    valid_until = self.take(as_date(until, self.source, field="'valid_until'"))
+                value = value.get("code")
+            text = self.take(as_text(value, self.source, field=f"the code of '{key}'"))
+            if text is not None and not text.strip():
+                self.diags.append(make("FF510", f"the code of '{key}' is empty", self.source, head(value), "empty",
+                                       help="write the code, or remove the line"))
+            elif text is not None:
+                out[_name(key)] = IssuedCode(text, valid_until)
         return tuple(sorted(out.items()))
 
     def counts(self, node) -> tuple[tuple[str, int], ...]:

@@ -154,7 +154,8 @@ def _gate(low: _Lowering, gate: ast.GateDecl) -> M.Gate:
     return M.Gate(gate.id.name, low.texts(gate.title), tuple(_route(low, r) for r in gate.routes),
                   gate.setting("one_active_booking") is not None,
                   horizon.value[0] * HORIZON_UNITS[horizon.value[1]] if horizon is not None else None,
-                  risk.value if risk is not None else None, gate.span)
+                  risk.value if risk is not None else None, gate.span,
+                  tuple((a.value[0].name, low.texts(a.value[1])) for a in gate.settings if a.key == "message"))
 
 
 def _route(low: _Lowering, route: ast.GateRoute) -> M.GateRoute:

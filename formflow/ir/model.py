@@ -199,6 +199,7 @@ class Gate:
     horizon_days: int | None  # None: the booking system's horizon
     accept_risk: str | None  # the region's stated reason for accepting self-declared routes
     span: Span
+    citizen_texts: tuple[tuple[str, Texts], ...] = ()  # `message <kind> "..."`: what the citizen reads about a code
 
 
 @ir

@@ -132,6 +132,8 @@ def render_region(region: Region, path: str, lang: str = "sv") -> str:
     out += _section("Handoffs", ["id", "kind", "target", "label"],
                     [[h.id, h.kind, h.target, h.label.get(lang)] for h in region.handoffs])
     out += ["", "Urgency scale (most urgent first): " + ", ".join(region.urgency_levels)]
+    lock = region.code_lockout
+    out += [f"Invitation codes: {lock.attempts} wrong per {lock.window_hours} h, then locked {lock.locked_hours} h"]
     return "\n".join(out)
 
 
@@ -176,6 +178,7 @@ def region_data(region: Region) -> dict:
         "handoffs": [{"id": h.id, "kind": h.kind, "target": h.target, "label": texts(h.label)}
                      for h in region.handoffs],
         "urgency_levels": list(region.urgency_levels),
+        "code_lockout": region.code_lockout.as_json(),
     }
 
 

@@ -34,6 +34,7 @@ from formflow.inputs.citizen import as_region_code
 from formflow.inputs.yamlnode import (Result, YMap, YNode, YScalar, as_bool, as_date, as_int, as_list, as_map,
                                       as_text, check_keys, head, load, parse, shown_key)
 from formflow.region.hsa import as_hsa_id, hsa_problem
+from formflow.region.lockout import read_code_lockout
 from formflow.region.model import (DEFAULT_URGENCY_LEVELS, EARLIEST_BOOKING, HANDOFF_KINDS, AppointmentType,
                                    BookingSystemRules, Clinic, Handoff, Region, Terms, Texts)
 from formflow.region.snomed import as_snomed_concept
@@ -41,7 +42,7 @@ from formflow.source import Source
 
 FILE_NAME = "region.yaml"
 REQUIRED = ("code", "name")
-OPTIONAL = ("booking_systems", "clinics", "appointment_types", "terms", "handoffs", "urgency_levels")
+OPTIONAL = ("booking_systems", "clinics", "appointment_types", "terms", "handoffs", "urgency_levels", "code_lockout")
 SYSTEM_KEYS = (("name", "earliest_booking", "cancel_until_hours", "rebook_until_hours", "horizon_days"),
                ("open_invitations",))
 CLINIC_KEYS = (("name", "hsa_id", "booking_system"), ("appointment_types",))
@@ -138,8 +139,9 @@ class _Reader:
         terms = self.section(ymap, "terms", TERMS_KEYS, self.terms)
         handoffs = self.section(ymap, "handoffs", HANDOFF_KEYS, self.handoff)
         levels = self.value(ymap, "urgency_levels", self.urgency_levels) or DEFAULT_URGENCY_LEVELS
+        lockout = read_code_lockout(self, ymap.get("code_lockout"))
         self.cross_references(ymap)
-        return Region(code, name, clinics, systems, types, terms, handoffs, levels)
+        return Region(code, name, clinics, systems, types, terms, handoffs, levels, code_lockout=lockout)
 
     def section(self, ymap: YMap, key: str, keys: tuple, build) -> tuple:
         """A mapping of id → entry mapping; each entry checked for its keys and built by `build`."""

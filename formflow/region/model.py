@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from formflow.booking.lockout import LockoutPolicy
 from formflow.source import Span
 
 SAME_DAY = "same_day"
@@ -121,6 +122,7 @@ class Region:
     terms: tuple[Terms, ...] = ()
     handoffs: tuple[Handoff, ...] = ()
     urgency_levels: tuple[str, ...] = DEFAULT_URGENCY_LEVELS
+    code_lockout: LockoutPolicy = LockoutPolicy()  # wrong invitation codes: limit, window, lock (booking.lockout)
 
     def clinic(self, clinic_id: str) -> Clinic | None:
         return next((c for c in self.clinics if c.id == clinic_id), None)

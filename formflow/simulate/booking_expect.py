@@ -6,6 +6,8 @@
       gate:                                  # optional: what happens at the gate
         code: "hk7q 4932"                    # the invitation code the citizen types
         slots_file: slots/april_2021.yaml    # free times, as the booking system returns them
+        state_file: state/locked.json        # the booking system's record before (booking.state_file)
+        tries: [HK7Q-0000, HK7Q-1111]        # codes typed before `code`, in turn, at `now`
       expect:
         outcome: book_vaccination
         booking:
@@ -15,6 +17,7 @@
           flags: ["Hälsodeklaration: andra dosen"]   # exactly these flag texts travel with the booking
           offered: 3                         # how many slots are offered (needs slots_file)
           first_slot: 2021-04-12T13:00       # the earliest offered, Swedish time
+          citizen_message: "försök kvar"     # appears in the author's text the citizen reads (null: none)
 
 The decision is `formflow gate evaluate`'s, on the compiled gate configuration
 (`formflow.booking.gate`), so a scenario pins down what the booking service will enforce.
@@ -29,14 +32,16 @@ from pathlib import Path
 from formflow.diagnostics.model import Diagnostic, make
 from formflow.inputs.yamlnode import YMap, as_bool, as_int, as_list, as_map, as_text, check_keys, head
 
-GATE_KEYS = ("code", "slots_file")
-KEYS = ("allowed", "route", "reasons", "flags", "offered", "first_slot")
+GATE_KEYS = ("code", "slots_file", "state_file", "tries")
+KEYS = ("allowed", "route", "reasons", "flags", "offered", "first_slot", "citizen_message")
 
 
 @dataclass(frozen=True)
 class GateInput:
     code: str | None = None
     slots_file: Path | None = None
+    state_file: Path | None = None
+    tries: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -48,6 +53,7 @@ class BookingExpectation:
     offered: int | None = None
     first_slot: datetime | None = None  # UTC
     route_span: object = field(default=None, compare=False)  # where `route` is written, for FF609
+    citizen_message: object = ...  # a text the citizen's message contains, None (no message), or ...
 
 
 def read_gate_input(node, source, path: Path, problems: list[Diagnostic]) -> GateInput | None:
@@ -60,7 +66,9 @@ def read_gate_input(node, source, path: Path, problems: list[Diagnostic]) -> Gat
     problems += check_keys(ymap, source, (), GATE_KEYS)
     code = _text(ymap, "code", source, problems)
     slots = _text(ymap, "slots_file", source, problems)
-    return GateInput(code, path.parent / slots if slots else None)
+    state = _text(ymap, "state_file", source, problems)
+    tries = _texts(ymap, "tries", source, lambda r: problems.append(r[1]) if r[1] else None)
+    return GateInput(code, path.parent / slots if slots else None, path.parent / state if state else None, tries)
 
 
 def _text(ymap: YMap, key: str, source, problems) -> str | None:
@@ -90,11 +98,15 @@ def read_booking_expectation(node, source, diags: list[Diagnostic]) -> BookingEx
     flags = _texts(ymap, "flags", source, take) if ymap.get("flags") is not None else None
     offered = _get(ymap, "offered", lambda n: as_int(n, source, field="'offered'"), take)
     first = _get(ymap, "first_slot", lambda n: read_instant(n, source, field="'first_slot'"), take)
+    told = ...
+    if ymap.get("citizen_message") is not None:
+        told = None if getattr(ymap.get("citizen_message"), "is_null", False) else \
+            _get(ymap, "citizen_message", lambda n: as_text(n, source, field="'citizen_message'"), take)
     diags += problems
     if problems:
         return None
     where = ymap.get("route").span if ymap.get("route") is not None else None
-    return BookingExpectation(allowed, route, reasons or (), flags, offered, first, where)
+    return BookingExpectation(allowed, route, reasons or (), flags, offered, first, where, told)
 
 
 def _get(ymap: YMap, key: str, convert, take):
@@ -158,6 +170,12 @@ def compare_booking(expect: BookingExpectation, d) -> list[tuple[str, str, str]]
     for text in expect.reasons:
         if not any(text.casefold() in r.casefold() for r in said):
             out.append(("booking reason", f"a reason containing '{text}'", "; ".join(said) or "no reasons"))
+    told = d.citizen_message
+    if expect.citizen_message is None and told is not None:
+        out.append(("booking citizen_message", "none", told))
+    elif expect.citizen_message not in (None, ...) and (told is None or expect.citizen_message.casefold()
+                                                        not in told.casefold()):
+        out.append(("booking citizen_message", f"a text containing '{expect.citizen_message}'", told or "none"))
     if expect.flags is not None and tuple(expect.flags) != d.flags:
         out.append(("booking flags", _list(expect.flags), _list(d.flags)))
     offered = d.slots.offered if d.slots is not None else ()

@@ -211,6 +211,10 @@ class _Runner:
             return None, problems
         code = spec.gate.code if spec.gate is not None else None
         path = spec.gate.slots_file if spec.gate is not None else None
+        prior, problems = _prior(spec.gate)
+        if problems:
+            return None, problems
+        code = (code, prior)
         if path is None:
             return ((setup, code, None), []) if not needs_slots(expect.booking) else \
                 (None, [missing_slots(where, sfile.source)])
@@ -277,9 +281,28 @@ def _booking(program, expect, walk, citizen, gate) -> tuple[Mismatch, ...]:
     from formflow.booking.gate import evaluate
     from formflow.simulate.booking_expect import compare_booking
 
-    setup, code, slots = gate
-    decision = evaluate(setup.config, program, walk, citizen, code=code, slots=slots, region=setup.region)
+    setup, (code, (state, tries)), slots = gate
+    for typed in tries:  # codes typed earlier in the session, each an attempt the record keeps
+        state = evaluate(setup.config, program, walk, citizen, code=typed, region=setup.region, state=state).state
+    decision = evaluate(setup.config, program, walk, citizen, code=code, slots=slots, region=setup.region,
+                        state=state)
     return tuple(Mismatch(what, expected, actual) for what, expected, actual in compare_booking(expect.booking, decision))
+
+
+def _prior(gate) -> tuple[tuple, list[Diagnostic]]:
+    """((the booking system's record | None, codes typed before), problems) of a scenario's `gate:`."""
+    if gate is None:
+        return (None, ()), []
+    if gate.state_file is None:
+        return (None, gate.tries), []
+    from formflow.booking.state_file import load_state_file
+
+    if not gate.state_file.is_file():  # a scenario names a record that exists (`--state` starts a new one)
+        from formflow.inputs.yamlnode import load
+
+        return (None, ()), load(gate.state_file)[2]
+    state, problems = load_state_file(gate.state_file)
+    return (state, gate.tries), problems
 
 
 def _placed(d: Diagnostic, spec: ScenarioSpec, sfile: ScenarioFile) -> Diagnostic:

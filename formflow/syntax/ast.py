@@ -332,7 +332,8 @@ class GateDecl:
     id: Ident
     title: Text
     routes: tuple[GateRoute, ...]
-    settings: tuple[Attr, ...]  # one_active_booking, horizon ((amount, unit)), accept_risk (str)
+    settings: tuple[Attr, ...]  # one_active_booking, horizon ((amount, unit)), accept_risk (str),
+    #                             message ((kind Ident, Text)): the citizen's texts about their code
     span: Span
 
     def setting(self, key: str) -> Attr | None:

@@ -177,6 +177,9 @@ class Builder:
     def gate_accept_risk(self, c):
         return ast.Attr("accept_risk", self.string_lit([c[1]])[0], _cover(c))
 
+    def gate_message(self, c):
+        return ast.Attr("message", (_ident(c[1]), c[2]), _cover(c))
+
     def route_from(self, c):
         return ast.Attr("from", str(c[1]), _cover(c))
 

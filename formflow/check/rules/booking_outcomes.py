@@ -70,7 +70,7 @@ def _gate_values(ctx, gate):
                        "no route", help="add `route <id> \"...\" when <condition>`")
     seen: set[str] = set()
     for attr in gate.settings:
-        if attr.key in seen:
+        if attr.key in seen and attr.key != "message":  # one message of each kind: gate_citizen_texts
             yield ctx.diag("FF414", f"`{attr.key}` is given twice", attr.span, "given again", help="keep one")
         seen.add(attr.key)
         if attr.key == "horizon":
