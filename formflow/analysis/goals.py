@@ -121,6 +121,9 @@ class Engine:
             ends = Item(conj(self.paths.outcome_is(claim.outcome), self.nofault.cond), ("outcome", claim.outcome))
             route = Item(self.enc.cond(claim.cond, in_assert=True), ("route", claim.route.id))
             self._add(Goal("gate", claim, [ends, route]))
+        from formflow.analysis import entitlement  # protected bookings: every route implies entitlement
+
+        self.entitlement = entitlement.build(self)  # settled after `run` by `entitlement.settle`
         for d in self.enc.divisions:
             _, site_path = d.site
             zero = Cond(z3.And(d.guard, d.divisor == 0), d.reads)

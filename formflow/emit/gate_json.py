@@ -141,6 +141,11 @@ def _gate(g: M.Gate, where) -> dict:
             "accept_risk": g.accept_risk, "at": where(g.span)}
 
 
+def gate_config(g: M.Gate, where) -> dict:
+    """One gate as the configuration holds it (the analyser decides its examples on this)."""
+    return _gate(g, where)
+
+
 def _route(r: M.GateRoute, where) -> dict:
     evidence: dict = {"login": r.login or "e_id"}  # verified facts come from the e-ID login: always required
     if r.invitation_code is not None:
