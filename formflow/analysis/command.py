@@ -124,6 +124,10 @@ def _replayed(program, props, written) -> dict[str, str]:
     for p in props:
         if p.name in written:
             _, citizen, answers = written[p.name]
+            if getattr(p.example, "config", None) is not None:  # a gate example: decided again from the files
+                out[p.name] = "reproduced" if scenario.replay_gate(program, p.example, citizen, answers) \
+                    else "NOT reproduced"
+                continue
             r = scenario.replay(program, citizen, answers)
             assert_id = p.name.split(" ", 1)[1] if p.kind == "assert" else None
             ok = r.outcome == p.example.walk.outcome and not r.problems and \
@@ -206,4 +210,5 @@ def short(example) -> str:
     if c is not None:
         who = f"{c.person.formatted}{' for ' + c.proxy_for.formatted if c.proxy_for else ''}, {c.now.date()}; "
     answers = ", ".join(f"{q}={yamlout.value_text(v)}" for q, v in example.answers.items()) or "no answers"
-    return f"{who}{answers} → {example.walk.outcome}"
+    gate = getattr(example, "gate_summary", "")  # a gate example (analysis.entitlement): evidence and decision
+    return f"{who}{answers} → {example.walk.outcome}" + (f"; {gate}" if gate else "")

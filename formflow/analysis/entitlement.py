@@ -32,7 +32,7 @@ route nobody entitled can pass is visible.
 from __future__ import annotations
 
 import string
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import z3
 
@@ -53,6 +53,17 @@ class GateExample(Example):
     code: str | None = None
     route_taken: str | None = None
     is_entitled: bool = False
+    config: dict = field(default=None, repr=False, compare=False)  # the gate configuration it was decided on
+    entitlement: object = field(default=None, repr=False, compare=False)
+
+    @property
+    def gate_summary(self) -> str:
+        state = self.citizen.booking
+        held = [f"code for {n}" for n, _ in state.invitation_codes] + \
+               [f"open invitation {n}" for n, _ in state.open_invitations] + [f"list {n}" for n in state.allow_lists]
+        typed = f"types {self.code}" if self.code else "types no code"
+        who = "entitled" if self.is_entitled else "NOT entitled"
+        return f"holds {', '.join(held) or 'no evidence'}; {typed}; gate: allowed through '{self.route_taken}' ({who})"
 
 
 @dataclass(eq=False)
@@ -204,13 +215,15 @@ def _confirmed(engine, claim: Claim, model) -> GateExample | None:
     state = BookingState("e_id", tuple(codes.items()), (), tuple(opens.items()), lists, ())
     citizen = replace(ex.citizen, booking=state)
     typed = codes.get(claim.route.invitation_code.strip().casefold()) if claim.route.invitation_code else None
-    decision = evaluate(_config(claim), engine.program, ex.walk, citizen, region=None, code=typed)
+    config = _config(claim)
+    decision = evaluate(config, engine.program, ex.walk, citizen, region=None, code=typed)
     is_entitled = entitled(claim.entitlement, citizen)
     if claim.kind == ONLY and not (decision.allowed and not is_entitled):
         return None
     if claim.kind == PASSABLE and not (decision.allowed and decision.route == claim.route.id and is_entitled):
         return None
-    return GateExample(ex.facts, ex.answers, ex.walk, citizen, typed, decision.route, is_entitled)
+    return GateExample(ex.facts, ex.answers, ex.walk, citizen, typed, decision.route, is_entitled, config,
+                       claim.entitlement)
 
 
 def _config(claim: Claim) -> dict:
