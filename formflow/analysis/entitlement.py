@@ -74,7 +74,7 @@ class Claim:
     gate: M.Gate
     route: M.GateRoute
     entitlement: object  # region.entitlement.Entitlement
-    items: list
+    items: list  # [the walk ends in the booking, the route passes (1-2 items), entitled or not]
     prefer: list = ()  # the routes before it fail: tried first, so a counterexample is taken through this route
     status: str | None = None  # sat | unsat | unknown
     example: GateExample | None = None
@@ -179,13 +179,20 @@ def _within(term, bounds) -> list:
 def settle(engine, claims: list[Claim]) -> None:
     """Solve every claim with scenario-grade examples (test personnummer), each example decided by
     the real gate evaluator: a counterexample counts only if it is allowed and not entitled, a
-    witness only if the route is taken and the citizen entitled."""
+    witness only if the route is taken and the citizen entitled.
+
+    First, per booking, one small query without the routing: "some route passes for someone not
+    entitled". Unsatisfiable — the usual answer for a gate that reads what the region entitles —
+    proves every route of it at once (the routing can only narrow who reaches the booking)."""
     if not claims:
         return
+    _all_at_once(engine, [c for c in claims if c.kind == ONLY])
     previous, days = engine.scenario, engine.test_days
     engine.scenario, engine.test_days = True, frozenset(test_birth_days())
     try:
         for claim in claims:
+            if claim.status is not None:
+                continue
             result = engine._solve(None, claim.items)
             claim.status = result.status
             if result.status == SAT:
@@ -198,6 +205,18 @@ def settle(engine, claims: list[Claim]) -> None:
                     claim.status = UNKNOWN  # the model does not reproduce: never reported as a verdict
     finally:
         engine.scenario, engine.test_days = previous, days
+
+
+def _all_at_once(engine, only: list[Claim]) -> None:
+    for outcome in dict.fromkeys(c.outcome for c in only):
+        mine = [c for c in only if c.outcome == outcome]
+        some = z3.Or([z3.And([i.cond.expr for i in c.items[1:-1]]) for c in mine])
+        reads = frozenset().union(*(i.cond.reads for c in mine for i in c.items[1:-1]))
+        if any(i.cond.hard for c in mine for i in c.items):
+            continue
+        if engine.solver.check(None, [Item(Cond(some, reads)), mine[0].items[-1]]).status == UNSAT:
+            for c in mine:
+                c.status = UNSAT
 
 
 def _confirmed(engine, claim: Claim, model) -> GateExample | None:
