@@ -35,8 +35,9 @@ def diagnostics(engine, source) -> list:
         else:
             out.append(make("FF714", f"{where} cannot be proved to admit only citizens entitled to '{c.appointment}'",
                             source, c.route.condition.span, "not proved", help=HELP, secondary=secondary,
-                            notes=(entitled, "the solver found no decision either way within its limit, or its "
-                                             "example did not reproduce in the gate evaluator")))
+                            notes=(entitled, "the solver found a citizen the route may admit without being entitled, "
+                                             "but none born on a day that has a Skatteverket test personnummer, or the "
+                                             "gate evaluator did not confirm it; or it found no answer within its limit")))
     return out
 
 
