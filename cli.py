@@ -384,7 +384,12 @@ def explore(
     from formflow import api
     from formflow.simulate.explore import explore as run_explore
 
-    program, diagnostics = api.load_program(flow)
+    gate = None
+    if flow.suffix == ".flow":  # asserts that read booked(...) read the gate's decision
+        gate, diagnostics = api.load_gate(flow)
+        program = gate.program if gate is not None else None
+    else:
+        program, diagnostics = api.load_program(flow)
     if program is None:
         _report(diagnostics, Format(format.value), 1)
         raise typer.Exit(1)
@@ -393,7 +398,7 @@ def explore(
     if region is not None and not (len(region) == 2 and region.isdigit()):
         _usage("--region is a two-digit county code, such as 13")
     try:
-        result = run_explore(program, n, seed, region=region or api.region_code_of(flow), out_dir=out)
+        result = run_explore(program, n, seed, region=region or api.region_code_of(flow), out_dir=out, gate=gate)
     except ValueError as exc:
         _usage(str(exc))
     except FileProblem as exc:

@@ -125,7 +125,11 @@ def _replayed(program, props, written) -> dict[str, str]:
         if p.name in written:
             _, citizen, answers = written[p.name]
             if getattr(p.example, "config", None) is not None:  # a gate example: decided again from the files
-                out[p.name] = "reproduced" if scenario.replay_gate(program, p.example, citizen, answers) \
+                example = p.example
+                assert_id = p.name.split(" ", 1)[1] if p.kind == "assert" else None
+                if assert_id is not None:
+                    example = _with_violated(example, p.verdict == "violated")
+                out[p.name] = "reproduced" if scenario.replay_gate(program, example, citizen, answers, assert_id) \
                     else "NOT reproduced"
                 continue
             r = scenario.replay(program, citizen, answers)
@@ -134,6 +138,13 @@ def _replayed(program, props, written) -> dict[str, str]:
                 ((assert_id in r.violated) == (p.verdict == "violated") if assert_id else True)
             out[p.name] = "reproduced" if ok else "NOT reproduced"
     return out
+
+
+def _with_violated(example, violated: bool):
+    """The example with whether its assert is expected to fail on it (a counterexample's does)."""
+    import dataclasses
+
+    return dataclasses.replace(example, violated=violated)
 
 
 def _finds_flow(out_dir: Path, flow_id: str, flow: Path) -> bool:

@@ -31,6 +31,7 @@ route nobody entitled can pass is visible.
 
 from __future__ import annotations
 
+import datetime as dt
 import string
 from dataclasses import dataclass, field, replace
 
@@ -55,6 +56,8 @@ class GateExample(Example):
     is_entitled: bool = False
     config: dict = field(default=None, repr=False, compare=False)  # the gate configuration it was decided on
     entitlement: object = field(default=None, repr=False, compare=False)
+    decision: object = field(default=None, repr=False, compare=False)  # booking.gate.Decision (None: no booking)
+    violated: bool = False  # for an assert's example: whether the assert fails on it
 
     @property
     def gate_summary(self) -> str:
@@ -62,6 +65,10 @@ class GateExample(Example):
         held = [f"code for {n}" for n, _ in state.invitation_codes] + \
                [f"open invitation {n}" for n, _ in state.open_invitations] + [f"list {n}" for n in state.allow_lists]
         typed = f"types {self.code}" if self.code else "types no code"
+        if self.entitlement is None:
+            decided = "no booking" if self.decision is None else \
+                (f"allowed through '{self.route_taken}'" if self.decision.allowed else "denied")
+            return f"holds {', '.join(held) or 'no evidence'}; {typed}; gate: {decided}"
         who = "entitled" if self.is_entitled else "NOT entitled"
         return f"holds {', '.join(held) or 'no evidence'}; {typed}; gate: allowed through '{self.route_taken}' ({who})"
 
@@ -81,13 +88,18 @@ class Claim:
 
 
 class Evidence:
-    """Solver variables for what the region's systems hold about the citizen (per name)."""
+    """Solver variables for what the region's systems hold about the citizen (per name), and for the
+    code typed: `typed` is the index of the invitation whose code was typed (any other value: a wrong
+    code, or none). Codes of different invitations are taken to differ."""
 
     def __init__(self, enc):
         self.enc = enc
         self.codes: dict[str, object] = {}
+        self.locked: dict[str, object] = {}
         self.opens: dict[str, object] = {}
         self.lists: dict[str, object] = {}
+        self.typed = enc.int("evidence.typed")
+        self.routes: dict[int, object] = {}
 
     def _var(self, table: dict, prefix: str, name: str):
         if name not in table:
@@ -97,6 +109,13 @@ class Evidence:
     def code(self, invitation: str):
         return self._var(self.codes, "code", invitation.strip().casefold())
 
+    def right_code(self, invitation: str):
+        """A code is registered for the invitation, the citizen typed it, and the route is not locked."""
+        name = invitation.strip().casefold()
+        issued = self.code(name)
+        index = list(self.codes).index(name)
+        return z3.And(issued, self.typed == index, z3.Not(self._var(self.locked, "locked", name)))
+
     def open(self, invitation: str):
         return self._var(self.opens, "open", invitation.strip().casefold())
 
@@ -104,12 +123,20 @@ class Evidence:
         return self._var(self.lists, "list", name.strip())
 
 
+def evidence_of(enc) -> Evidence:
+    """The one set of evidence variables of an encoding (claims and `booked(...)` share them)."""
+    found = getattr(enc, "_evidence", None)
+    if found is None:
+        found = enc._evidence = Evidence(enc)
+    return found
+
+
 def build(engine) -> list[Claim]:
     """The claims of every protected booking's gate routes, encoded before the solver is prepared
     (called from `goals.Engine._build`, so that every fact's universe constraint is in place)."""
     enc, flow = engine.enc, engine.flow
     gates = {g.id: g for g in flow.gates}
-    evidence = Evidence(enc)
+    evidence = evidence_of(enc)
     engine.evidence = evidence
     claims = []
     for o in flow.outcomes:
@@ -135,7 +162,7 @@ def route_items(enc, evidence: Evidence, r: M.GateRoute) -> list[Item]:
     cond = enc.cond(opened(r), in_assert=True)
     needs = []
     if r.invitation_code is not None:
-        needs.append(evidence.code(r.invitation_code))
+        needs.append(evidence.right_code(r.invitation_code))
     if r.open_invitation is not None:
         needs.append(evidence.open(r.open_invitation))
     if r.allow_lists:
@@ -144,6 +171,36 @@ def route_items(enc, evidence: Evidence, r: M.GateRoute) -> list[Item]:
     if needs:
         items.append(Item(Cond(z3.And(needs) if len(needs) > 1 else needs[0]), ("evidence", r.id)))
     return items
+
+
+def booked_expr(enc, names: tuple):
+    """`booked()`, `booked(type)`, `booked(type, route)`: the walk ends in a booking outcome (of that
+    type) and the gate allows it (through that route: the first, in order, that passes) — for a
+    citizen logged in with e-ID and holding no other booking of the type."""
+    evidence = evidence_of(enc)
+    gates = {g.id: g for g in enc.flow.gates}
+    cases = []
+    for i, o in enumerate(enc.flow.outcomes):
+        b = o.booking
+        if b is None or not b.appointment or (names and b.appointment != names[0]):
+            continue
+        gate = gates.get(b.gate) if b.gate else None
+        if gate is None:
+            if not b.protected and len(names) < 2:
+                cases.append(enc.outcome == i)  # open booking: always allowed
+            continue
+        passes = [_passes(enc, evidence, r) for r in gate.routes]
+        taken = [z3.And(p, *[z3.Not(q) for q in passes[:k]]) for k, p in enumerate(passes)]
+        if len(names) == 2:
+            taken = [t for t, r in zip(taken, gate.routes) if r.id == names[1]]
+        cases.append(z3.And(enc.outcome == i, z3.Or(taken) if taken else enc.false))
+    return z3.Or(cases) if cases else enc.false
+
+
+def _passes(enc, evidence: Evidence, r: M.GateRoute):
+    if id(r) not in evidence.routes:
+        evidence.routes[id(r)] = z3.And([i.cond.expr for i in route_items(enc, evidence, r)])
+    return evidence.routes[id(r)]
 
 
 def entitlement_expr(enc, evidence: Evidence, entitlement):
@@ -221,19 +278,13 @@ def _all_at_once(engine, only: list[Claim]) -> None:
 
 def _confirmed(engine, claim: Claim, model) -> GateExample | None:
     from formflow.booking.gate import evaluate
-    from formflow.inputs.booking_state import BookingState
     from formflow.region.entitlement import entitled
 
     ex = engine._example(model)
     if ex is None or ex.citizen is None or not ex.walk.complete or ex.walk.outcome != claim.outcome:
         return None
-    ev = engine.evidence
-    codes = {name: _code(name) for name, var in sorted(ev.codes.items()) if model.truth(var)}
-    opens = {name: _booking_id(name) for name, var in sorted(ev.opens.items()) if model.truth(var)}
-    lists = tuple(sorted(name for name, var in ev.lists.items() if model.truth(var)))
-    state = BookingState("e_id", tuple(codes.items()), (), tuple(opens.items()), lists, ())
+    state, typed = _state(engine, model)
     citizen = replace(ex.citizen, booking=state)
-    typed = codes.get(claim.route.invitation_code.strip().casefold()) if claim.route.invitation_code else None
     config = _config(claim)
     decision = evaluate(config, engine.program, ex.walk, citizen, region=None, code=typed)
     is_entitled = entitled(claim.entitlement, citizen)
@@ -242,7 +293,73 @@ def _confirmed(engine, claim: Claim, model) -> GateExample | None:
     if claim.kind == PASSABLE and not (decision.allowed and decision.route == claim.route.id and is_entitled):
         return None
     return GateExample(ex.facts, ex.answers, ex.walk, citizen, typed, decision.route, is_entitled, config,
-                       claim.entitlement)
+                       claim.entitlement, decision)
+
+
+def _state(engine, model) -> tuple:
+    """(BookingState, the code typed) of a model: what the region's systems hold, made concrete —
+    a made-up code per registered invitation, locked routes as that many failed attempts."""
+    from formflow.inputs.booking_state import BookingState
+
+    ev = evidence_of(engine.enc)
+    codes = {name: _code(name) for name, var in ev.codes.items() if model.truth(var)}
+    attempts = {}
+    for g in engine.flow.gates:
+        for r in g.routes:
+            if r.invitation_code is not None:
+                name = r.invitation_code.strip().casefold()
+                attempts[name] = max(attempts.get(name, 0), r.code_attempts or 5)
+    failed = {name: attempts.get(name, 5) for name, var in ev.locked.items() if model.truth(var)}
+    opens = {name: _booking_id(name) for name, var in ev.opens.items() if model.truth(var)}
+    lists = tuple(sorted(name for name, var in ev.lists.items() if model.truth(var)))
+    names, index = list(ev.codes), model.integer(ev.typed)
+    typed = codes.get(names[index]) if 0 <= index < len(names) else None
+    return BookingState("e_id", tuple(sorted(codes.items())), tuple(sorted(failed.items())),
+                        tuple(sorted(opens.items())), lists, ()), typed
+
+
+@dataclass(frozen=True)
+class _Verified:
+    """A citizen as the gate evaluator reads one, for an example without a citizen file (check mode):
+    the facts, what the region's systems hold, and noon Swedish time on the example's day."""
+
+    verified: object
+    booking: object
+
+    def facts(self):
+        return self.verified
+
+    @property
+    def now(self):
+        from formflow.inputs.yamlnode import STOCKHOLM
+
+        return dt.datetime.combine(self.verified.today, dt.time(12), tzinfo=STOCKHOLM)
+
+
+def with_decision(engine, model, ex):
+    """An example whose asserts read `booked(...)`: the gate evaluator's decision on its walk, with
+    the evidence of the model (a GateExample; its decision None when the walk books nothing)."""
+    from formflow.booking.gate import evaluate
+
+    state, typed = _state(engine, model)
+    citizen = replace(ex.citizen, booking=state) if ex.citizen is not None else None
+    config = _flow_config(engine.flow)
+    decision = None
+    if ex.walk.complete and any(b["outcome"] == ex.walk.outcome for b in config["bookings"]):
+        decision = evaluate(config, engine.program, ex.walk, citizen or _Verified(ex.facts, state), region=None,
+                            code=typed)
+    return GateExample(ex.facts, ex.answers, ex.walk, citizen, typed, decision.route if decision else None, False,
+                       config, None, decision)
+
+
+def _flow_config(flow) -> dict:
+    """Every booking of the flow and every gate, as `_config` writes one."""
+    from formflow.emit.gate_json import gate_config
+
+    return {"bookings": [{"outcome": o.id, "gate": o.booking.gate, "flags": [],
+                          "appointment_type": {"id": o.booking.appointment, "protected": o.booking.protected}}
+                         for o in flow.outcomes if o.booking is not None and o.booking.appointment],
+            "gates": [gate_config(g, lambda span: {"line": 0, "column": 0}) for g in flow.gates]}
 
 
 def _config(claim: Claim) -> dict:

@@ -96,11 +96,13 @@ def _scenario(flow_id: str, prop, example: Example, stem: str, comment: str) -> 
               f"      outcome: {yamlout.text(walk.outcome)}",
               f"      asked: {yamlout.value_text(list(walk.asked))}",
               f"      triggered: {yamlout.value_text(sorted(set(walk.triggered)))}"]
-    if getattr(example, "config", None) is not None:  # a gate example: the code typed and the decision
+    decision = getattr(example, "decision", None)
+    if decision is not None:  # a gate example: the code typed and the decision
         if example.code:
             lines[lines.index("    expect:"):lines.index("    expect:")] = \
                 ["    gate:", f"      code: {yamlout.text(example.code)}"]
-        lines += ["      booking:", "        allowed: yes", f"        route: {yamlout.text(example.route_taken)}"]
+        lines += ["      booking:", f"        allowed: {'yes' if decision.allowed else 'no'}",
+                  f"        route: {yamlout.text(decision.route) if decision.route else 'null'}"]
     return "\n".join(lines) + "\n"
 
 
@@ -117,22 +119,32 @@ def _booking_section(state) -> str:
     return "booking:\n" + "\n".join(lines) + "\n" if lines else ""
 
 
-def replay_gate(program, example, citizen_path: Path, answers_path: Path) -> bool:
+def replay_gate(program, example, citizen_path: Path, answers_path: Path, assert_id: str | None = None) -> bool:
     """A gate example's files read as `formflow gate evaluate` reads them, walked and decided again
-    by the gate evaluator: the same decision (allowed, the same route) and the same entitlement."""
+    by the gate evaluator: the same decision (allowed, the same route), the same entitlement, and
+    for an assert's example whether the assert fails on it, as it did."""
     from formflow import api
     from formflow.booking.gate import evaluate
     from formflow.region.entitlement import entitled
+    from formflow.simulate.asserts import compile_asserts, violations
 
     citizen, problems = api.load_citizen(citizen_path, None, None)
     if citizen is None or problems:
         return False
     result = api.simulate_file(program, citizen.facts(), answers_path)
-    if result.walk is None or result.diagnostics:
+    if result.walk is None or result.diagnostics or result.walk.outcome != example.walk.outcome:
         return False
-    decision = evaluate(example.config, program, result.walk, citizen, region=None, code=example.code)
-    return decision.allowed and decision.route == example.route_taken and \
-        entitled(example.entitlement, citizen) == example.is_entitled
+    decision = None
+    if example.decision is not None:
+        decision = evaluate(example.config, program, result.walk, citizen, region=None, code=example.code)
+        if decision.allowed != example.decision.allowed or decision.route != example.decision.route:
+            return False
+    if example.entitlement is not None and entitled(example.entitlement, citizen) != example.is_entitled:
+        return False
+    if assert_id is None:
+        return True
+    found = violations(program, compile_asserts(program.doc), result.walk, citizen.facts(), decision)
+    return (assert_id in {v.assert_id for v in found}) == example.violated
 
 
 @dataclass(frozen=True)

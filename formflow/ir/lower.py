@@ -89,6 +89,8 @@ class _Lowering:
             return M.ValueRef(e.name, kind, e.span)
         if isinstance(e, ast.Fact):
             return M.FactRef(e.attr.name, tuple(self.expr(a) for a in e.args or ()), kind, e.span)
+        if isinstance(e, ast.Call) and e.func.name == "booked":  # asserts only: names, not values
+            return M.Call("booked", tuple(M.Literal("text", a.name, a.span) for a in e.args), "bool", e.span)
         if isinstance(e, ast.Call):
             if e.func.name == "answered":
                 arg = e.args[0]
