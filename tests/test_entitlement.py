@@ -465,3 +465,44 @@ def test_form_json_carries_booked_and_explore_decides_it_with_the_gate(tmp_path)
     narrowed["then"]["args"] = narrowed["then"]["args"][:-1]
     found = explore(load_program(doc), 3000, 1, region="13", gate=setup)
     assert any(p.kind == "assertion" and "old_or_invited" in p.message for p in found.problems)
+
+
+LOCKED = BookingState(invitation_codes=(("covid-fas1", CODE),), failed_code_attempts=(("covid-fas1", 5),))
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(routes(), st.sampled_from(["", ", r0"]), conditions())
+def test_a_booking_assert_verdict_agrees_with_brute_force_through_the_gate_evaluator(brute, text, which, claim):
+    """`booked(...) implies ...`: when check proves it (no FF805), no citizen of the grid — codes typed
+    right or not at all, locked routes included — breaks it on the gate evaluator's decision; when it
+    reports FF805, the counterexample breaks it on the gate evaluator's decision."""
+    from formflow.analysis.command import _analysed
+    from formflow.simulate.asserts import compile_asserts, violations
+
+    root, _, people = brute
+    path = _flow(root, text, name="asserted", extra='    accept_risk "brute force"\n')
+    source = path.read_text(encoding="utf-8").replace(
+        "  end book\n", f"  assert a: booked(covid_vaccination{which}) implies {claim}\n  end book\n")
+    path.write_text(source, encoding="utf-8")
+    diags = api.check_file(path).diagnostics
+    assume(not any(d.code in ("FF715", "FF806", "FF807") for d in diags))
+    if any(d.code == "FF805" for d in diags):
+        _, analysis, _ = _analysed(path)
+        (prop,) = [p for p in analysis.properties if p.name == "assert a"]
+        assert prop.verdict == "violated"
+        ex, program = prop.example, analysis.program
+        plain, _ = api.load_gate(_flow(root, text, name="plain", extra='    accept_risk "brute force"\n'))
+        w = walk(plain.program, ex.citizen.facts(), dict(ex.answers))  # decided on the compiled gate.json
+        decision = evaluate(plain.config, plain.program, w, ex.citizen, region=plain.region, code=ex.code)
+        assert [v.assert_id for v in violations(program, compile_asserts(program.doc), w, ex.citizen.facts(),
+                                                decision)] == ["a"]
+        return
+    setup, problems = api.load_gate(path)
+    assert setup is not None, [d.message for d in problems if d.is_error]
+    compiled = compile_asserts(setup.program.doc)
+    for answers in ANSWER_SETS[::3]:
+        for person in people[::2] + [dataclasses.replace(p, booking=LOCKED) for p in people[::17]]:
+            w = walk(setup.program, person.facts(), dict(answers))
+            for code in (CODE, None):
+                decision = evaluate(setup.config, setup.program, w, person, region=setup.region, code=code)
+                assert not violations(setup.program, compiled, w, person.facts(), decision), (text, claim)
