@@ -102,7 +102,8 @@ def build(
                    + list(pdfs.diagnostics))
     failed = scenarios is not None and not scenarios.ok
     if format is not Format.text:
-        extra = {"written": [str(p) for p in result.written + pdfs.written]}
+        extra = {"written": [str(p) for p in result.written + pdfs.written],
+                 "accepted_risks": [{"flow": f, "gate": g, "reason": why} for f, g, why in _accepted_risks(result)]}
         if scenarios is not None:
             from formflow.simulate.report import to_json_data
 
@@ -114,6 +115,8 @@ def build(
         raise typer.Exit(1)  # nothing was found to build: no empty table, no "artifacts in build/"
     typer.echo("")
     typer.echo(_build_table(result))
+    for flow_id, gate, why in _accepted_risks(result):
+        typer.echo(f"accepted risk: {flow_id}, gate '{gate}' may let someone who is not entitled book: {why}")
     if scenarios is not None:
         typer.echo("\n" + _scenario_section(scenarios))
     if pdfs.written:
@@ -121,6 +124,13 @@ def build(
                    f"(e.g. {pdfs.written[0]})")
     typer.echo(f"\nartifacts in {out}/")
     raise typer.Exit(1 if failed else _exit_code(diagnostics, strict))
+
+
+def _accepted_risks(result) -> list[tuple[str, str, str]]:
+    """(flow, gate, reason) of every gate whose region accepts routes not proved to admit only the
+    entitled (`accept_risk`): the one opt-out from FF714, shown on every build for review."""
+    return [(r.file.flow.id, g.id, g.accept_risk) for r in result.files if r.file.flow is not None
+            for g in r.file.flow.gates if g.accept_risk is not None]
 
 
 def _scenario_section(run) -> str:
@@ -376,7 +386,12 @@ def explore(
     from formflow import api
     from formflow.simulate.explore import explore as run_explore
 
-    program, diagnostics = api.load_program(flow)
+    gate = None
+    if flow.suffix == ".flow":  # asserts that read booked(...) read the gate's decision
+        gate, diagnostics = api.load_gate(flow)
+        program = gate.program if gate is not None else None
+    else:
+        program, diagnostics = api.load_program(flow)
     if program is None:
         _report(diagnostics, Format(format.value), 1)
         raise typer.Exit(1)
@@ -385,7 +400,7 @@ def explore(
     if region is not None and not (len(region) == 2 and region.isdigit()):
         _usage("--region is a two-digit county code, such as 13")
     try:
-        result = run_explore(program, n, seed, region=region or api.region_code_of(flow), out_dir=out)
+        result = run_explore(program, n, seed, region=region or api.region_code_of(flow), out_dir=out, gate=gate)
     except ValueError as exc:
         _usage(str(exc))
     except FileProblem as exc:

@@ -401,8 +401,12 @@ SECOND_DOSE = '''flow second_dose "Dos 2" {
 def _second_dose(tmp_path, open_invitations: bool):
     root = tmp_path / "regions" / "halland"
     shutil.copytree(HALLAND, root)
+    config = root / "region.yaml"
+    entitled = ("      - {invitation: covid-fas4}\n      - {invitation: covid-dos2}\n"
+                "      - {allow_list: vaccinators}\n      - {allow_list: care_staff}\n")
+    config.write_text(config.read_text(encoding="utf-8").replace("      - {invitation: covid-fas4}\n", entitled),
+                      encoding="utf-8")
     if open_invitations:
-        config = root / "region.yaml"
         config.write_text(config.read_text(encoding="utf-8").replace(
             "    horizon_days: 42", "    horizon_days: 42\n    open_invitations: yes"), encoding="utf-8")
     path = root / "flows" / "second_dose.flow"

@@ -61,7 +61,7 @@ def analyse(flow: M.Flow, source: Source, *, prove: bool = False, home_region: s
 
 
 def _analyse(flow, source, prove, home_region, region_name, start) -> Analysis:
-    from formflow.analysis import diagnose, properties, universe
+    from formflow.analysis import diagnose, entitlement, entitlement_report, properties, universe
     from formflow.analysis.encode import Encoder, latest_date
     from formflow.analysis.goals import Engine
     from formflow.analysis.paths import Paths
@@ -77,7 +77,9 @@ def _analyse(flow, source, prove, home_region, region_name, start) -> Analysis:
     engine = Engine(flow, program, enc, paths, solver, source.line_col, scenario=prove, home_region=home_region,
                     read_goals=prove)
     engine.run()
-    found = tuple(diagnose.diagnostics(engine, source))
+    entitlement.settle(engine, engine.entitlement)
+    found = tuple(diagnose.diagnostics(engine, source)) + tuple(entitlement_report.diagnostics(engine, source))
     props = properties.collect(engine, lambda offset: source.line_col(offset)[0], reads=prove) if prove else ()
+    props += tuple(entitlement_report.properties(engine, source.line_col)) if prove else ()
     return Analysis(flow.id, found, props, universe.describe(window), time.perf_counter() - start,
                     solver.queries, program)

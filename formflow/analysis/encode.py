@@ -360,6 +360,10 @@ class Encoder:
         if name == "answered":
             c = self.answered(e.args[0].question)
             return Term(c.expr, "bool", None, c.reads | {e.args[0].question})
+        if name == "booked":  # asserts only: the gate's decision after the route (analysis.entitlement)
+            from formflow.analysis.entitlement import booked_expr
+
+            return Term(booked_expr(self, tuple(a.value for a in e.args)), "bool")
         if name == "count":
             parts = [self.term(a, in_assert, guard) for a in e.args]
             value = z3.Sum([z3.If(self.truth(p, in_assert), 1, 0) for p in parts])

@@ -26,9 +26,10 @@ class Checker:
         self.program = program
         self._compiled: dict[int, tuple] = {}  # id(IR node) -> (node, compiled code)
 
-    def holds(self, assertion: M.Assertion, walk: Walk, facts) -> bool:
-        """Whether the assert holds on this complete walk (premise false, or conclusion true)."""
-        ev = _Evaluator(self, walk, facts)
+    def holds(self, assertion: M.Assertion, walk: Walk, facts, decision=None) -> bool:
+        """Whether the assert holds on this complete walk (premise false, or conclusion true);
+        `decision`: the gate's decision after it, which `booked(...)` reads."""
+        ev = _Evaluator(self, walk, facts, decision)
         if assertion.premise is not None and not ev.truth(assertion.premise):
             return True
         return ev.truth(assertion.conclusion)
@@ -37,8 +38,8 @@ class Checker:
         """Whether an IR condition (a gate route's) is true at the end of this walk."""
         return _Evaluator(self, walk, facts).truth(e)
 
-    def premise_holds(self, assertion: M.Assertion, walk: Walk, facts) -> bool:
-        return assertion.premise is None or _Evaluator(self, walk, facts).truth(assertion.premise)
+    def premise_holds(self, assertion: M.Assertion, walk: Walk, facts, decision=None) -> bool:
+        return assertion.premise is None or _Evaluator(self, walk, facts, decision).truth(assertion.premise)
 
     def compiled(self, e):
         found = self._compiled.get(id(e))
@@ -57,10 +58,11 @@ def premise_holds(assertion: M.Assertion, program: Program, walk: Walk, facts) -
 
 
 class _Evaluator:
-    def __init__(self, checker: Checker, walk: Walk, facts):
+    def __init__(self, checker: Checker, walk: Walk, facts, decision=None):
         self.checker = checker
         self.program = checker.program
         self.walk = walk
+        self.decision = decision
         self.env = Env(RouteAnswers(walk.answers), RouteValues(walk.values), facts, facts.today)
 
     def truth(self, e) -> bool:
@@ -76,6 +78,10 @@ class _Evaluator:
             return self._test(e)
         if isinstance(e, M.Op):
             return self._op(e)
+        if isinstance(e, M.Call) and e.function == "booked":  # the gate evaluator's decision
+            from formflow.simulate.asserts import booked
+
+            return booked(self.decision, [a.value for a in e.args])
         if isinstance(e, M.Call):
             return self._call(e)
         if isinstance(e, M.FactRef):  # has_invitation of an undefined code
@@ -87,7 +93,7 @@ class _Evaluator:
         stack = [e]
         while stack:
             node = stack.pop()
-            if isinstance(node, M.OutcomeRef):
+            if isinstance(node, M.OutcomeRef) or (isinstance(node, M.Call) and node.function == "booked"):
                 return False
             if isinstance(node, M.AnswerRef) and node.question not in self.walk.answers:
                 return False

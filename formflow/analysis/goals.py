@@ -25,7 +25,7 @@ from dataclasses import dataclass
 import z3
 
 from formflow.analysis import evaluate
-from formflow.analysis.encode import Cond, Encoder, conj, negate
+from formflow.analysis.encode import Cond, Encoder, conj, negate, nodes
 from formflow.analysis.gates import route_claims
 from formflow.analysis.paths import BranchPoint, Path, Paths
 from formflow.analysis.replay import condition_numbers, replay
@@ -65,6 +65,8 @@ class Engine:
         self.scenario = scenario
         self.home = home_region
         self.numbers = condition_numbers(flow)
+        self.reads_booking = any(isinstance(n, M.Call) and n.function == "booked" for a in flow.asserts
+                                 for part in (a.premise, a.conclusion) if part is not None for n in nodes(part))
         self.by_path: dict[int, Goal] = {}
         self.goals: list[Goal] = []
         self._stmt_paths: dict[int, list[Path]] = {}
@@ -121,6 +123,9 @@ class Engine:
             ends = Item(conj(self.paths.outcome_is(claim.outcome), self.nofault.cond), ("outcome", claim.outcome))
             route = Item(self.enc.cond(claim.cond, in_assert=True), ("route", claim.route.id))
             self._add(Goal("gate", claim, [ends, route]))
+        from formflow.analysis import entitlement  # protected bookings: every route implies entitlement
+
+        self.entitlement = entitlement.build(self)  # settled after `run` by `entitlement.settle`
         for d in self.enc.divisions:
             _, site_path = d.site
             zero = Cond(z3.And(d.guard, d.divisor == 0), d.reads)
@@ -269,7 +274,12 @@ class Engine:
                 yield z3.IsInt(a.value * 10 ** WITNESS_DECIMALS)
 
     def _example(self, model) -> Example | None:
-        return example(self.program, model, self.enc, self.home, scenario=self.scenario)
+        found = example(self.program, model, self.enc, self.home, scenario=self.scenario)
+        if found is not None and self.reads_booking:  # asserts read booked(...): the gate decides the walk
+            from formflow.analysis.entitlement import with_decision
+
+            found = with_decision(self, model, found)
+        return found
 
     # ------------------------------------------------------------ what a walk shows
     def discharge(self, ex: Example) -> None:
@@ -300,10 +310,12 @@ class Engine:
         w = ex.walk
         if goal.kind == "outcome":
             return w.complete and w.outcome == goal.subject
+        if goal.kind in ("premise", "violation") and self.reads_booking and not hasattr(ex, "decision"):
+            return False  # a random walk, with no gate decision: it shows nothing about booked(...)
         if goal.kind == "premise":
-            return w.complete and self.asserts.premise_holds(goal.subject, w, ex.facts)
+            return w.complete and self.asserts.premise_holds(goal.subject, w, ex.facts, getattr(ex, "decision", None))
         if goal.kind == "violation":
-            return w.complete and not self.asserts.holds(goal.subject, w, ex.facts)
+            return w.complete and not self.asserts.holds(goal.subject, w, ex.facts, getattr(ex, "decision", None))
         if goal.kind == "gate":
             return w.complete and w.outcome == goal.subject.outcome and \
                 self.asserts.truth(goal.subject.cond, w, ex.facts)

@@ -58,7 +58,10 @@ def render(flow_id: str, prop, example: Example) -> ScenarioFiles:
         raise ValueError("only a scenario-grade example (with a test personnummer) can be written")
     stem = stem_of(flow_id, prop.name)
     comment = _comment(flow_id, prop, stem)
-    citizen = yamlout.citizen(example.citizen, comment)
+    if getattr(example, "config", None) is not None:
+        code = f" --code {yamlout.text(example.code)}" if example.code else ""
+        comment = comment.replace("replay: formflow simulate", "replay: formflow gate evaluate") + code
+    citizen = yamlout.citizen(example.citizen, comment) + _booking_section(example.citizen.booking)
     answers = yamlout.mapping(example.answers, comment)
     return ScenarioFiles(stem, _scenario(flow_id, prop, example, stem, comment), citizen, answers)
 
@@ -93,7 +96,56 @@ def _scenario(flow_id: str, prop, example: Example, stem: str, comment: str) -> 
               f"      outcome: {yamlout.text(walk.outcome)}",
               f"      asked: {yamlout.value_text(list(walk.asked))}",
               f"      triggered: {yamlout.value_text(sorted(set(walk.triggered)))}"]
+    decision = getattr(example, "decision", None)
+    if decision is not None:  # a gate example: the code typed and the decision
+        if example.code:
+            lines[lines.index("    expect:"):lines.index("    expect:")] = \
+                ["    gate:", f"      code: {yamlout.text(example.code)}"]
+        lines += ["      booking:", f"        allowed: {'yes' if decision.allowed else 'no'}",
+                  f"        route: {yamlout.text(decision.route) if decision.route else 'null'}"]
     return "\n".join(lines) + "\n"
+
+
+def _booking_section(state) -> str:
+    """The `booking:` section of a citizen file (inputs.booking_state) for what an example's
+    invitation and booking systems hold; empty when they hold nothing."""
+    lines = []
+    codes = tuple((name, issued.code) for name, issued in state.invitation_codes)  # examples' codes never expire
+    for key, pairs in (("invitation_codes", codes), ("open_invitations", state.open_invitations)):
+        if pairs:
+            lines.append(f"  {key}:")
+            lines += [f"    {yamlout.text(name)}: {yamlout.text(value)}" for name, value in pairs]
+    if state.allow_lists:
+        lines.append(f"  allow_lists: {yamlout.value_text(list(state.allow_lists))}")
+    return "booking:\n" + "\n".join(lines) + "\n" if lines else ""
+
+
+def replay_gate(program, example, citizen_path: Path, answers_path: Path, assert_id: str | None = None) -> bool:
+    """A gate example's files read as `formflow gate evaluate` reads them, walked and decided again
+    by the gate evaluator: the same decision (allowed, the same route), the same entitlement, and
+    for an assert's example whether the assert fails on it, as it did."""
+    from formflow import api
+    from formflow.booking.gate import evaluate
+    from formflow.region.entitlement import entitled
+    from formflow.simulate.asserts import compile_asserts, violations
+
+    citizen, problems = api.load_citizen(citizen_path, None, None)
+    if citizen is None or problems:
+        return False
+    result = api.simulate_file(program, citizen.facts(), answers_path)
+    if result.walk is None or result.diagnostics or result.walk.outcome != example.walk.outcome:
+        return False
+    decision = None
+    if example.decision is not None:
+        decision = evaluate(example.config, program, result.walk, citizen, region=None, code=example.code)
+        if decision.allowed != example.decision.allowed or decision.route != example.decision.route:
+            return False
+    if example.entitlement is not None and entitled(example.entitlement, citizen) != example.is_entitled:
+        return False
+    if assert_id is None:
+        return True
+    found = violations(program, compile_asserts(program.doc), result.walk, citizen.facts(), decision)
+    return (assert_id in {v.assert_id for v in found}) == example.violated
 
 
 @dataclass(frozen=True)

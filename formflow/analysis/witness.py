@@ -254,6 +254,17 @@ def _reads_back(program: Program, qid: str, value, today: dt.date) -> bool:
     try:
         if question["type"] == "multiple":
             return parse_choices(question, sorted(value)) == value
-        return parse_scalar(question, yamlout.scalar(value), today) == value
+        return parse_scalar(question, _as_read(yamlout.scalar(value)), today) == value
     except (AnswerError, TypeError, ValueError):
         return False
+
+
+def _as_read(written: str) -> str:
+    """The text an answers file's loader hands the answer parser for a written scalar: a quoted
+    one (`"JA"`, quoted so that YAML readers do not take it for a yes/no) without its quotes."""
+    from formflow.inputs.yamlnode import parse
+    from formflow.source import Source
+
+    node, _ = parse(Source.from_text("answer.yaml", f"v: {written}\n"))
+    value = node.get("v") if node is not None and hasattr(node, "get") else None
+    return getattr(value, "text", written)

@@ -1,26 +1,16 @@
-"""What a gate's eligibility rests on: verified facts, or the citizen's own answers.
+"""Reading a gate route's condition on its face: which facts it reads, and whether it contradicts itself.
 
-The Halland rule (FF714) asks whether *some* alternative of a route's condition can be met
-without any verified fact — that is, whether a citizen could pass by answering questions alone.
-Working on the condition as written (derived values inlined), with negation pushed inwards:
-
-- `a or b` can be met on answers alone if either side can; `a and b` only if both can;
-- a comparison that reads `citizen.age`, `citizen.birth_year` or `citizen.birth_date` and no
-  answer is verified, whichever way it points (`citizen.age >= 80`, `not citizen.age < 80`);
-- `citizen.has_invitation("...")` is verified where it must be true, and grants nothing where it
-  must be false (`not citizen.has_invitation(...)` is met by everyone without the letter);
-- `citizen.region` and `citizen.is_proxy` are verified but say nothing about priority (almost
-  everyone meets them), so they do not count; nor do answers, `answered(...)` or `yes`.
-
-No disjunctive normal form is built, so the cost is linear in the condition's size.
+Used by FF715 (a gate whose every route is `no`, or puts bounds on one fact that exclude each
+other) and FF717 (a route that reads `citizen.region`). Derived values (`let`) are followed through
+the checker's name resolution. Whether a route admits only the entitled (FF714) is not read here:
+a syntactic rule cannot tell (`citizen.age >= 18 and said_yes` reads a verified fact and admits
+anyone), so the analyser proves it (`formflow.analysis.entitlement`).
 """
 
 from __future__ import annotations
 
 from formflow.syntax import ast
 
-RANKING_FACTS = ("age", "birth_year", "birth_date")
-COMPARE = ("==", "!=", "<", "<=", ">", ">=")
 MAX_DEPTH = 200
 
 
@@ -33,51 +23,6 @@ class Inliner:
     def let_value(self, e):
         sym = self.resolved.get(e) if isinstance(e, ast.Name) else None
         return sym.node.value if sym is not None and sym.kind == "let" else None
-
-
-def self_declared(e, inline: Inliner, negated: bool = False, depth: int = 0) -> bool:
-    """Can `e` (negated, if so) be true with no verified ranking fact behind it?"""
-    if depth > MAX_DEPTH:
-        return True  # too deep to tell: assume the worst
-    d = depth + 1
-    if isinstance(e, ast.Logical):
-        parts = [self_declared(o, inline, negated, d) for o in e.operands]
-        conjunction = (e.op == "and") != negated
-        return all(parts) if conjunction else any(parts)
-    if isinstance(e, ast.Unary) and e.op == "not":
-        return self_declared(e.operand, inline, not negated, d)
-    if isinstance(e, ast.Bool):
-        return e.value != negated  # `yes` holds for everyone; `no` for no one
-    if isinstance(e, ast.Fact):
-        return not (e.attr.name == "has_invitation" and not negated)
-    if isinstance(e, ast.Binary) and e.op in COMPARE:
-        facts, answers = _reads(e, inline)
-        return not (facts and not answers)
-    value = inline.let_value(e)
-    if value is not None:
-        return self_declared(value, inline, negated, d)
-    return True
-
-
-def _reads(e, inline: Inliner, depth: int = 0) -> tuple[bool, bool]:
-    """(reads a ranking fact, reads an answer) anywhere in `e`, derived values followed."""
-    facts = answers = False
-    stack = [(e, 0)]
-    while stack:
-        node, level = stack.pop()
-        if level > MAX_DEPTH:
-            return facts, True
-        if isinstance(node, ast.Fact):
-            facts |= node.attr.name in RANKING_FACTS
-        elif isinstance(node, ast.Name):
-            value = inline.let_value(node)
-            if value is None:
-                answers = True
-            else:
-                stack.append((value, level + 1))
-        for child in _children(node):
-            stack.append((child, level + 1))
-    return facts, answers
 
 
 def _children(node) -> tuple:

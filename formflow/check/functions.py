@@ -15,6 +15,10 @@ def infer_call(w, e: ast.Call) -> T.Type:
                          did_you_mean(name, T.FUNCTIONS) or "functions: " + ", ".join(T.FUNCTIONS))
     if name == "answered":
         return _answered(w, e)
+    if name == "booked":  # names of the region and the gate, checked by rules/assertions (FF813)
+        if len(e.args) > 2 or not all(isinstance(a, ast.Name) for a in e.args):
+            return _bad(w, e, "an appointment type and a route of its gate, both optional")
+        return T.BOOL
     args = [w.expr(a) for a in e.args]
     if any(a.kind == "unknown" for a in args):
         return T.UNKNOWN

@@ -92,6 +92,7 @@ FUNCTIONS = {
     "answered": "answered(question): whether the question has an answer",
     "add_months": "add_months(date, months): calendar months, clamped to the month's end",
     "years_between": "years_between(from, to): completed years between two dates",
+    "booked": "booked([appointment_type[, route]]): in an assert, whether the gate allowed the booking",
 }
 
 KEYWORDS = frozenset({

@@ -14,6 +14,7 @@ lists live in the region's invitation system. Deterministic like every artifact 
 from __future__ import annotations
 
 from formflow import __version__
+from formflow.booking.lockout import DEFAULT_ATTEMPTS
 from formflow.emit.form_json import expr, texts
 from formflow.ir import model as M
 from formflow.region.model import Region
@@ -141,6 +142,12 @@ def _gate(g: M.Gate, where, attempts: int) -> dict:
             "one_active_booking": g.one_active_booking, "horizon_days": g.horizon_days,
             "accept_risk": g.accept_risk, "citizen_texts": {kind: texts(t) for kind, t in g.citizen_texts},
             "at": where(g.span)}
+
+
+def gate_config(g: M.Gate, where, attempts: int = DEFAULT_ATTEMPTS) -> dict:
+    """One gate as the configuration holds it (the analyser decides its examples on this);
+    `attempts`: the region's limit of wrong codes (`code_lockout.attempts`)."""
+    return _gate(g, where, attempts)
 
 
 def _route(r: M.GateRoute, where, attempts: int) -> dict:

@@ -89,6 +89,8 @@ class _Lowering:
             return M.ValueRef(e.name, kind, e.span)
         if isinstance(e, ast.Fact):
             return M.FactRef(e.attr.name, tuple(self.expr(a) for a in e.args or ()), kind, e.span)
+        if isinstance(e, ast.Call) and e.func.name == "booked":  # asserts only: names, not values
+            return M.Call("booked", tuple(M.Literal("text", a.name, a.span) for a in e.args), "bool", e.span)
         if isinstance(e, ast.Call):
             if e.func.name == "answered":
                 arg = e.args[0]
@@ -144,9 +146,11 @@ def _booking(low: _Lowering, decl: ast.OutcomeDecl) -> M.Booking | None:
     name = lambda key: one[key].name if key in one else None  # noqa: E731
     flags = tuple(M.Flag(low.texts(a.value[0]), low.expr(a.value[1]) if a.value[1] is not None else None)
                   for a in attrs if a.key == "flag")
+    region = low.ctx.region.region if low.ctx.region is not None else None
+    kind = region.appointment_type(name("appointment")) if region is not None and name("appointment") else None
     return M.Booking(name("appointment"), name("through"), name("terms"),
                      tuple(i.name for i in one.get("clinics", ())), "attach_answers" in one, name("attach_pdf"),
-                     flags, name("handoff"))
+                     flags, name("handoff"), bool(kind and kind.protected), kind.entitled if kind else None)
 
 
 def _gate(low: _Lowering, gate: ast.GateDecl) -> M.Gate:

@@ -162,6 +162,8 @@ class Booking:
     attach_pdf: str | None
     flags: tuple[Flag, ...]
     handoff: str | None
+    protected: bool = False  # the region's appointment type is protected
+    entitled: object = None  # its region.entitlement.Entitlement: what FF714 proves every gate route against
 
 
 @ir

@@ -33,6 +33,7 @@ from formflow.diagnostics.model import Diagnostic, Label, make
 from formflow.inputs.citizen import as_region_code
 from formflow.inputs.yamlnode import (Result, YMap, YNode, YScalar, as_bool, as_date, as_int, as_list, as_map,
                                       as_text, check_keys, head, load, parse, shown_key)
+from formflow.region.entitlement_load import read_entitlement
 from formflow.region.hsa import as_hsa_id, hsa_problem
 from formflow.region.lockout import read_code_lockout
 from formflow.region.model import (DEFAULT_URGENCY_LEVELS, EARLIEST_BOOKING, HANDOFF_KINDS, AppointmentType,
@@ -47,7 +48,7 @@ SYSTEM_KEYS = (("name", "earliest_booking", "cancel_until_hours", "rebook_until_
                ("open_invitations",))
 CLINIC_KEYS = (("name", "hsa_id", "booking_system"), ("appointment_types",))
 TYPE_KEYS = (("local_name", "snomed_code", "standard_name", "protected", "duration_minutes", "time_type_id"),
-             ("bookable_from", "bookable_until"))
+             ("bookable_from", "bookable_until", "entitled"))
 TERMS_KEYS = (("title", "text"), ())
 HANDOFF_KEYS = (("kind", "target", "label"), ())
 ID = re.compile(r"[a-z][a-z0-9_]{0,63}")
@@ -282,10 +283,29 @@ class _Reader:
             self.report("FF706", "'bookable_until' is before 'bookable_from'", m.get("bookable_until"),
                         "before the first day", "the period is inclusive: the last day may equal the first")
             return None
+        entitled = self.entitlement(id_node, m, protected)
         if None in (local, code, standard, protected, minutes, time_type):
             return None
         return AppointmentType(id_node.text, local, code, standard, protected, minutes, time_type, first, last,
-                               span=id_node.span)
+                               entitled, span=id_node.span)
+
+    def entitlement(self, id_node: YScalar, m: YMap, protected: bool | None):
+        """Who is entitled to the type: required on a protected type (FF720), meaningless on another."""
+        node = m.get("entitled")
+        if node is None or (isinstance(node, YScalar) and node.is_null):
+            if protected:
+                self.report("FF720", f"the protected appointment type '{id_node.text}' does not say who is entitled "
+                            "to it", id_node, "protected, no 'entitled'",
+                            "add `entitled:` with who may have it, in verified terms only: "
+                            "`- {birth_year: {max: 1956}, from: 2021-03-22}`, `- {invitation: covid-fas1}`, "
+                            "`- {allow_list: ...}`, `- {age: {min: 65}}`, `- {county: [\"13\"]}`")
+            return None
+        if protected is False:
+            self.report("FF706", f"'{id_node.text}' is not protected, so 'entitled' would decide nothing",
+                        m.key_node("entitled") or node, "not protected",
+                        "anyone may book a type that is not protected: remove 'entitled', or write `protected: yes`")
+            return None
+        return read_entitlement(self, node)
 
     def terms(self, id_node: YScalar, m: YMap) -> Terms | None:
         title = self.value(m, "title", lambda n: self.texts(n, "'title'"))

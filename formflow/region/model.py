@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from formflow.booking.lockout import LockoutPolicy
+from formflow.region.entitlement import Entitlement
 from formflow.source import Span
 
 SAME_DAY = "same_day"
@@ -88,6 +89,7 @@ class AppointmentType:
     time_type_id: str
     bookable_from: date | None = None
     bookable_until: date | None = None
+    entitled: Entitlement | None = None  # who may have it (required when protected): region.entitlement
     span: Span | None = field(default=None, compare=False, repr=False)
 
 

@@ -6,7 +6,9 @@ confirm the analyser's counterexamples). The reading is the analyser's (referenc
 assert"): an assert is read when the route has ended, and a comparison or test that reads an
 answer or value the route did not give is false — so `not fever` holds on a route that never
 asked about fever, and `fever` does not. `outcome`, `outcome.kind` and `outcome.urgency` are the
-outcome the citizen got.
+outcome the citizen got; `booked(type, route)` is read from the gate's decision on the walk
+(`booking.gate.evaluate`, the one engine): no decision — the walk books nothing, or no gate was
+evaluated — is no booking.
 """
 
 from __future__ import annotations
@@ -25,9 +27,10 @@ class Violation:
 
 
 class _EndEnv(Env):
-    """The environment at the end of a route: the walk's values and the outcome it ended in."""
+    """The environment at the end of a route: the walk's values, the outcome it ended in and the
+    gate's decision (a `booking.gate.Decision`, or None)."""
 
-    __slots__ = ("outcome",)
+    __slots__ = ("outcome", "decision")
 
 
 def compile_asserts(doc: dict) -> tuple:
@@ -35,11 +38,13 @@ def compile_asserts(doc: dict) -> tuple:
     return tuple((a, _condition(a["if"]) if "if" in a else None, _condition(a["then"])) for a in doc.get("asserts", ()))
 
 
-def violations(program, compiled, walk, facts) -> list[Violation]:
-    """The asserts a finished walk breaks (none for an unfinished walk: asserts speak of complete routes)."""
+def violations(program, compiled, walk, facts, decision=None) -> list[Violation]:
+    """The asserts a finished walk breaks (none for an unfinished walk: asserts speak of complete routes).
+    `decision`: the gate's decision after the walk, which `booked(...)` reads."""
     if walk.outcome is None or walk.fault is not None:
         return []
     env = _EndEnv(dict(walk.answers), dict(walk.values), facts, facts.today)
+    env.decision = decision
     o = program.outcomes[walk.outcome]
     env.outcome = {"id": walk.outcome, "kind": o["kind"], "urgency": o["urgency"]}
     found = []
@@ -64,6 +69,8 @@ def _condition(node):
         return lambda env: not inner(env)
     if op in ("is", "is_not", "in") and node["subject"]["op"] == "outcome":
         return _outcome_test(node)
+    if op == "call" and node["function"] == "booked":
+        return _booked([a["value"] for a in node["args"]])
     value = compile_expr(node)
 
     def guarded(env):
@@ -72,6 +79,30 @@ def _condition(node):
         except RuntimeFault:  # the route did not give a value this reads
             return False
     return guarded
+
+
+def reads_booking(doc: dict) -> bool:
+    """Whether some assert of a form document reads `booked(...)` (then callers give the decision)."""
+    stack = [a[k] for a in doc.get("asserts", ()) for k in ("if", "then") if k in a]
+    while stack:
+        node = stack.pop()
+        if node.get("op") == "call" and node.get("function") == "booked":
+            return True
+        stack += [a for a in node.get("args", ()) if isinstance(a, dict)]
+    return False
+
+
+def booked(decision, names) -> bool:
+    """`booked()`, `booked(type)`, `booked(type, route)` on a gate decision."""
+    if decision is None or not decision.allowed:
+        return False
+    if names and decision.appointment_type != names[0]:
+        return False
+    return len(names) < 2 or decision.route == names[1]
+
+
+def _booked(names):
+    return lambda env: booked(env.decision, names)
 
 
 def _outcome_test(node):

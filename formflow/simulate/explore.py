@@ -710,19 +710,21 @@ _MAKERS = {"yes_no": _yes_no, "acknowledge": _acknowledge, "single": _single, "m
 # ---------------------------------------------------------------------------------------- exploring
 
 def explore(program: Program, n: int, seed: int, *, region: str | None = None,
-            assertions: Assertions | None = None, out_dir: Path | None = None) -> Exploration:
+            assertions: Assertions | None = None, out_dir: Path | None = None, gate=None) -> Exploration:
     """`n` random valid walk-throughs of `program`, reproducible with `seed`.
 
     `region`: the county code of the flow's home region ("13"); most citizens live there.
     `assertions`: called with every finished walk; each text it returns is a problem. The form's own
     `asserts` are always checked (see `asserts.violations`).
     `out_dir`: write a citizen file and an answers file for every problem (via `fsio`, atomically).
+    `gate`: the flow's `api.GateSetup`; asserts that read `booked(...)` then read the gate evaluator's
+    decision on every walk that books (`gate_decider`).
     """
     if region is not None and region not in COUNTY_CODES:
         raise ValueError("region must be a two-digit county code, such as \"13\"")
     outcomes = dict.fromkeys(program.outcomes, 0)
     found: dict[tuple[str, str], dict] = {}
-    assertions = _checker(program, assertions)
+    assertions = _checker(program, assertions, gate)
     start = time.perf_counter()
     for index, (citizen, answers, result) in enumerate(_runs(program, n, seed, region)):
         if isinstance(result, Walk) and result.outcome is not None:
@@ -790,22 +792,54 @@ def _problems_of(program: Program, citizen: Citizen, result, assertions) -> list
         place = _step(result.trace[-1]) if result.trace else "the start"
         return [("dead_end", place, f"the route ran out without reaching an end, after {place}")]
     if assertions is not None:
-        return [("assertion", str(text), str(text)) for text in assertions(result, citizen.facts())]
+        return [("assertion", str(text), str(text)) for text in assertions(result, citizen)]
     return []
 
 
-def _checker(program: Program, extra: Assertions | None):
-    """One function of (walk, facts) for the form's asserts and the caller's `extra` checks."""
-    from formflow.simulate.asserts import compile_asserts, violations
+def _checker(program: Program, extra: Assertions | None, gate=None):
+    """One function of (walk, citizen) for the form's asserts and the caller's `extra` checks."""
+    from formflow.simulate.asserts import compile_asserts, reads_booking, violations
 
     compiled = compile_asserts(program.doc)
     if not compiled and extra is None:
         return None
+    decide = gate_decider(program, gate) if compiled and reads_booking(program.doc) else None
 
-    def check(walk: Walk, facts) -> list:
-        found = [v.message for v in violations(program, compiled, walk, facts)] if compiled else []
+    def check(walk: Walk, citizen) -> list:
+        decision = decide(walk, citizen) if decide is not None else None
+        found = [v.message for v in violations(program, compiled, walk, citizen.facts(), decision)] if compiled else []
         return found + (list(extra(walk)) if extra is not None else [])
     return check
+
+
+def gate_decider(program: Program, gate):
+    """(walk, citizen) -> the gate's decision, for walks that end in a booking (None otherwise).
+
+    A random citizen's invitations come with the codes their letters carry (one per invitation), and
+    they type the code of the first route, in order, whose invitation they hold — the citizen the
+    region invited, booking as invited; no open invitations, lists or other bookings."""
+    if gate is None or gate.config is None:
+        return None
+    from dataclasses import replace
+
+    from formflow.booking.gate import evaluate
+    from formflow.inputs.booking_state import BookingState, IssuedCode
+
+    booking_outcomes = {b["outcome"] for b in gate.config["bookings"]}
+    code_routes = [r["evidence"]["invitation_code"]["invitation"] for g in gate.config["gates"]
+                   for r in g["routes"] if "invitation_code" in r["evidence"]]
+
+    def decide(walk: Walk, citizen):
+        if walk.outcome not in booking_outcomes:
+            return None
+        held = sorted(citizen.invitations)
+        codes = tuple((name, f"KOD{n:03d}-{len(name):02d}") for n, name in enumerate(held))
+        typed = next((dict(codes)[i.strip().casefold()] for i in code_routes if i.strip().casefold() in dict(codes)),
+                     None)
+        issued = tuple((name, IssuedCode(code)) for name, code in codes)
+        who = replace(citizen, booking=BookingState(invitation_codes=issued))
+        return evaluate(gate.config, program, walk, who, region=gate.region, code=typed)
+    return decide
 
 
 def _at(at) -> str:

@@ -242,6 +242,9 @@ class Builder:
     def assert_implies(self, c):
         return c[1], c[3]
 
+    def assert_implies_infix(self, c):
+        return c[0], c[2]
+
     def outcome_ref(self, c):
         return ast.OutcomeRef(None, _cover(c))
 

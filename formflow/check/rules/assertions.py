@@ -23,10 +23,71 @@ def check(ctx):
             yield ctx.diag("FF809", "`outcome` can only be read in an assert", ref.span, "not in an assert",
                            help="the outcome is known when the route has ended: state it as "
                                 "`assert name: if ... then outcome is ...`")
+        for call in _booked_calls(expr):
+            yield ctx.diag("FF813", "`booked(...)` can only be read in an assert", call.span, "not in an assert",
+                           help="the gate decides after the route has ended: state it as "
+                                "`assert name: booked(<type>) implies ...`")
+    for gate in ctx.flow.gates:
+        for route in gate.routes:
+            for call in _booked_calls(route.condition):
+                yield ctx.diag("FF813", "`booked(...)` can only be read in an assert", call.span, "in a gate route",
+                               help="a gate route decides the booking; it cannot read its own decision")
     for assertion in ctx.flow.asserts:
         for part in (assertion.premise, assertion.conclusion):
             if part is not None:
                 yield from _assert_part(ctx, part)
+                yield from _booked_part(ctx, part)
+
+
+def _booked_calls(expr):
+    return [n for n in _nodes(expr) if isinstance(n, ast.Call) and n.func.name == "booked"]
+
+
+def _booked_part(ctx, expr):
+    """`booked(type, route)`: the type is one this flow books, the route one of the gate guarding it;
+    and `booked(...)` is a condition of its own (under `and`, `or`, `not` only), read from the decision."""
+    conditions = _condition_nodes(expr)
+    bookings = {}  # appointment type -> gate names guarding it in this flow
+    for o in ctx.flow.outcomes:
+        appointment = next((a.value.name for a in o.attrs if a.key == "appointment"), None)
+        if appointment is not None:
+            gate = next((a.value.name for a in o.attrs if a.key == "through"), None)
+            bookings.setdefault(appointment, set()).update({gate} if gate else set())
+    routes = {g.id.name: [r.id.name for r in g.routes] for g in ctx.flow.gates}
+    for call in _booked_calls(expr):
+        if id(call) not in conditions:
+            yield ctx.diag("FF813", "`booked(...)` is a condition of its own", call.span, "inside a value",
+                           help="combine it with `and`, `or`, `not` or `implies`: `booked(covid_vaccination) "
+                                "implies citizen.age >= 65`")
+            continue
+        if not call.args:
+            continue
+        kind = call.args[0]
+        if kind.name not in bookings:
+            yield ctx.diag("FF813", f"no outcome of this flow books '{kind.name}'", kind.span, "not booked here",
+                           help=did_you_mean(kind.name, list(bookings)) or
+                           ("the flow books: " + ", ".join(bookings) if bookings else "this flow books nothing"))
+            continue
+        if len(call.args) == 2:
+            route = call.args[1]
+            known = [r for g in sorted(bookings[kind.name]) for r in routes.get(g, [])]
+            if route.name not in known:
+                yield ctx.diag("FF813", f"no gate route '{route.name}' guards '{kind.name}'", route.span,
+                               "unknown route", help=did_you_mean(route.name, known) or
+                               ("its routes: " + ", ".join(known) if known else f"'{kind.name}' is booked with no gate"))
+
+
+def _condition_nodes(expr) -> set:
+    """ids of the nodes of `expr` in a condition position: the root and operands of and/or/not."""
+    out, stack = set(), [expr]
+    while stack:
+        node = stack.pop()
+        out.add(id(node))
+        if isinstance(node, ast.Logical):
+            stack += list(node.operands)
+        elif isinstance(node, ast.Unary) and node.op == "not":
+            stack.append(node.operand)
+    return out
 
 
 def _duplicates(ctx):
