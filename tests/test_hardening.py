@@ -1,0 +1,170 @@
+"""Hostile and odd inputs, one class at a time (issue 16): personal data, answers, limits and
+crashes, names that collide or deceive, terminal hygiene, ages by law, dependencies."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+from formflow import testdata
+from formflow.simulate.testrun import run_scenarios
+
+FORMFLOW = [sys.executable, "-m", "formflow"]
+ADULT = "19800610-2381"  # Skatteverket test personnummer
+
+
+def run(*args, cwd=None, stdin=None, timeout=120):
+    return subprocess.run([*FORMFLOW, *map(str, args)], capture_output=True, text=True, cwd=cwd,
+                          stdin=stdin if stdin is not None else subprocess.DEVNULL, timeout=timeout)
+
+
+# ---------------------------------------------------------------------------------- personal data
+
+def test_a_citizen_file_with_a_wrong_check_digit_never_prints_the_number(tmp_path):
+    wrong = ADULT[:-1] + str((int(ADULT[-1]) + 1) % 10)
+    citizen = tmp_path / "c.yaml"
+    citizen.write_text(f'personnummer: {wrong}\nregion: "13"\nnow: 2024-05-06T09:00\n', encoding="utf-8")
+    flow = ROOT / "regions" / "skane" / "flows" / "health_declaration.flow"
+    answers = tmp_path / "a.yaml"
+    answers.write_text("planned_date: 2024-06-10\n", encoding="utf-8")
+    for command in (["simulate", flow, "-c", citizen, "-a", answers],
+                    ["simulate", flow, "-c", citizen, "-a", answers, "--format", "json"],
+                    ["pdf", flow, "-c", citizen, "-a", answers, "-o", tmp_path / "x.pdf"]):
+        result = run(*command)
+        out = result.stdout + result.stderr
+        assert result.returncode == 1 and "FF514" in out, out
+        assert wrong not in out and wrong.replace("-", "") not in out and wrong[2:] not in out, out
+
+
+TEXT_FLOW = """\
+flow mini "Mini" {
+  languages sv
+  outcome visit: visit "Besök vårdcentralen i dag." urgency same_day
+  outcome rest: self_care "Vila."
+  question note: text "Beskriv dina besvär" max_length 40
+  let said = note
+  end rest
+}
+"""
+SECRET = "ont i knät sedan fallet på isen"
+
+
+def _text_region(tmp_path: Path, answers: str, expect: str) -> Path:
+    root = tmp_path / "r"
+    (root / "flows").mkdir(parents=True)
+    (root / "scenarios").mkdir()
+    (root / "flows" / "mini.flow").write_text(TEXT_FLOW, encoding="utf-8")
+    (root / "scenarios" / "s.yaml").write_text(textwrap.dedent(f"""\
+        flow: mini
+        scenarios:
+          - name: free text
+            citizen: {{personnummer: {ADULT}, region: "13", now: 2024-05-06T09:00}}
+            answers: {answers}
+            expect: {expect}
+        """), encoding="utf-8")
+    return root
+
+
+@pytest.mark.parametrize("answers,expect", [
+    (f'{{note: "{SECRET}"}}', "{outcome: visit}"),                      # a wrong outcome: the route is shown
+    (f'{{note: "{SECRET}"}}', '{outcome: rest, values: {said: "annat"}}'),  # a text value differs
+    (f'{{note: "{SECRET * 2}"}}', "{outcome: rest}"),                   # too long: the answer's line is quoted
+])
+def test_free_text_never_reaches_test_output_or_junit(tmp_path, answers, expect):
+    root = _text_region(tmp_path, answers, expect)
+    junit = tmp_path / "junit.xml"
+    result = run("test", root, "--junit", junit)
+    out = result.stdout + result.stderr
+    assert result.returncode == 1 and "FAIL" in out, out
+    for shown in (out, junit.read_text(encoding="utf-8")):
+        assert "knät" not in shown and "fallet" not in shown, shown
+    json_out = run("test", root, "--format", "json").stdout
+    assert "knät" not in json_out
+
+
+def test_a_failed_text_value_shows_its_length_and_where_it_differs(tmp_path):
+    root = _text_region(tmp_path, '{note: "abcdef"}', '{outcome: rest, values: {said: "abxdef"}}')
+    (failed,) = [s for s in run_scenarios([root]).scenarios if not s.passed]
+    assert failed.mismatches[0].line() == \
+        "value said: expected a text of 6 characters, got a text of 6 characters, different from character 3"
+    assert "(free text, 6 characters)" in failed.route
+
+
+_SHAPED = re.compile(r"(?<![0-9A-Za-z])((?:19|20)?[0-9]{6})([-+]?)([0-9]{4})(?![0-9A-Za-z])")
+
+
+def _tracked_files() -> list[Path]:
+    """Every file in the repository (git's list when there is one, else the source tree)."""
+    try:
+        out = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=True).stdout
+        names = [n for n in out.decode("utf-8").split("\0") if n]
+    except (OSError, subprocess.CalledProcessError):
+        names = [str(p.relative_to(ROOT)) for top in ("formflow", "dsl", "regions", "tests", "templates",
+                                                          "benchmarks", "README.md", "cli.py")
+                 for p in ([ROOT / top] if (ROOT / top).is_file() else (ROOT / top).rglob("*"))]
+    return [ROOT / n for n in names if (ROOT / n).is_file() and not n.startswith("formflow/testdata/")]
+
+
+def _real_looking(text: str) -> int:
+    """Personnummer-shaped numbers in `text` that are valid (date and check digit) but not on
+    Skatteverket's test list, in any century a 10-digit form could mean."""
+    from formflow.inputs.personnummer import _luhn_ok
+
+    found = 0
+    for head, _, tail in _SHAPED.findall(text):
+        centuries = [head] if len(head) == 8 else ["19" + head, "20" + head]
+        valid = [c + tail for c in centuries if _luhn_ok(c + tail)]
+        if valid and not any(testdata.is_test_number(v) for v in valid):
+            found += 1  # counted, never shown: it may be a real person's
+    return found
+
+
+def test_no_tracked_file_holds_a_personnummer_that_is_not_a_test_number():
+    files = _tracked_files()
+    assert len(files) > 100
+    offenders = {}
+    for path in files:
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (UnicodeDecodeError, OSError):
+            continue
+        if found := _real_looking(text):
+            offenders[str(path.relative_to(ROOT))] = found
+    assert not offenders, f"valid personnummer that are not Skatteverket test numbers: {offenders}"
+
+
+def test_the_scan_finds_a_valid_non_test_number():
+    from formflow.inputs.personnummer import _luhn_ok
+
+    # a valid number (date and check digit) that is not on the test list, built here, never stored
+    for serial in range(100, 1000):
+        digits = "19800610" + f"{serial:03d}"
+        number = next(digits + str(c) for c in range(10) if _luhn_ok(digits + str(c)))
+        if not testdata.is_test_number(number):
+            break
+    assert _real_looking(f"pnr: {number[:8]}-{number[8:]}\n") and _real_looking(f"x {number[2:]} y")
+    assert not _real_looking(f"pnr: {ADULT}")
+
+
+def test_a_write_removes_formflow_temporary_files_left_by_a_crash_but_not_fresh_or_foreign_ones(tmp_path):
+    from formflow.fsio import STALE_SECONDS, write_atomic
+
+    stale = tmp_path / ".mini.form.json.ab12cd_3.tmp"  # a write killed between mkstemp and rename
+    fresh = tmp_path / ".other.pdf.zz99yy00.tmp"         # another write, still running
+    foreign = tmp_path / ".editor-swap.tmp"               # not formflow's
+    for path in (stale, fresh, foreign):
+        path.write_bytes(b"half")
+    old = time.time() - STALE_SECONDS - 60
+    os.utime(stale, (old, old))
+    os.utime(foreign, (old, old))
+    write_atomic(tmp_path / "mini.form.json", b"{}")
+    assert not stale.exists() and fresh.exists() and foreign.exists()
+    assert (tmp_path / "mini.form.json").read_bytes() == b"{}"
