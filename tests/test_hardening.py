@@ -3,6 +3,7 @@ crashes, names that collide or deceive, terminal hygiene, ages by law, dependenc
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 import subprocess
@@ -12,6 +13,8 @@ import time
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import ROOT
 from formflow import testdata
@@ -168,3 +171,76 @@ def test_a_write_removes_formflow_temporary_files_left_by_a_crash_but_not_fresh_
     write_atomic(tmp_path / "mini.form.json", b"{}")
     assert not stale.exists() and fresh.exists() and foreign.exists()
     assert (tmp_path / "mini.form.json").read_bytes() == b"{}"
+
+
+# ---------------------------------------------------------------------------------------- answers
+
+INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff\u00ad\u200e\u200f\u202a\u202c\u2066\u2069\u3164\u2800\u034f"
+
+
+def _text_question(required=True, max_length=None) -> dict:
+    return {"id": "note", "type": "text", "required": required, "max_length": max_length}
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=INVISIBLE + " \t\u00a0\u2003\u3000", max_size=12))
+def test_a_required_text_of_only_invisible_characters_is_refused_like_spaces(text):
+    from formflow.simulate.answers import AnswerError, parse_scalar
+
+    with pytest.raises(AnswerError):
+        parse_scalar(_text_question(), text, dt.date(2024, 5, 6))
+    assert parse_scalar(_text_question(required=False), text, dt.date(2024, 5, 6)) == text.strip()
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=INVISIBLE + " ", max_size=5), st.text(alphabet="aåÄö1.", min_size=1, max_size=5))
+def test_a_text_with_something_visible_is_accepted_and_the_analyser_agrees(invisible, visible):
+    from formflow.analysis.encode import _text_answer_ok
+    from formflow.ir.model import Question
+    from formflow.simulate.answers import AnswerError, parse_scalar
+
+    text = invisible + visible
+    assert parse_scalar(_text_question(), text, dt.date(2024, 5, 6)) == text.strip()
+    fields = {f: None for f in Question.__dataclass_fields__}
+    for candidate in (text.strip(), invisible.strip(), "x" * 5001):
+        question = Question(**{**fields, "id": "note", "type": "text", "required": True, "max_length": None})
+        try:
+            parse_scalar(_text_question(), candidate, dt.date(2024, 5, 6))
+            accepted = True
+        except AnswerError:
+            accepted = False
+        assert _text_answer_ok(question, candidate) is accepted
+
+
+def test_a_text_question_without_max_length_has_a_default_limit(tmp_path):
+    from formflow.simulate.answers import DEFAULT_MAX_LENGTH, AnswerError, parse_scalar
+
+    assert parse_scalar(_text_question(), "a" * DEFAULT_MAX_LENGTH, dt.date(2024, 5, 6))
+    with pytest.raises(AnswerError, match=f"at most {DEFAULT_MAX_LENGTH}"):
+        parse_scalar(_text_question(), "a" * 1_000_000, dt.date(2024, 5, 6))
+    assert f"{DEFAULT_MAX_LENGTH}" in (ROOT / "dsl" / "REFERENCE.md").read_text(encoding="utf-8")
+
+
+def test_an_answers_file_reports_every_problem_in_one_run():
+    from simkit import facts, program
+
+    from formflow.inputs.yamlnode import parse
+    from formflow.simulate.scripted import run_scripted
+    from formflow.source import Source
+
+    prog = program('question fever: yes_no "Feber?"\nquestion note: text "Mer?"\nend done')
+    source = Source.from_text("a.yaml", 'fevr: yes\nnote: "\u200b\u200b"\n')
+    node, _ = parse(source)
+    codes = sorted(d.code for d in run_scripted(prog, facts(), node, source).diagnostics)
+    assert codes == ["FF601", "FF602", "FF604"]  # the unknown id, the invisible text, `fever` missing
+
+
+def test_a_personnummer_with_spaces_or_a_reservnummer_gets_its_own_message():
+    from formflow.inputs.personnummer import RESERVNUMMER, SPACES, parse_personnummer
+
+    today = dt.date(2024, 5, 6)
+    for text in (f" {ADULT}", f"{ADULT} ", f"{ADULT}\t"):
+        assert parse_personnummer(text, today) == (None, SPACES)
+    for text in ("19800101-T123", "800101-T123", "19800101T123", "19800101-12A3", "19800101-123K"):
+        assert parse_personnummer(text, today) == (None, RESERVNUMMER), text
+    assert parse_personnummer(ADULT, today)[0] is not None
