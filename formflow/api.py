@@ -231,8 +231,6 @@ def load_program(path: Path, display: str | None = None):
     `formflow compile` would write; a `.form.json` artifact is read and validated against the
     published schema. Either way the walk runs on the artifact, not on the syntax tree.
     """
-    import orjson
-
     from formflow.simulate.program import FormInvalid
     from formflow.simulate.program import load_program as compile_program
 
@@ -240,18 +238,32 @@ def load_program(path: Path, display: str | None = None):
     if path.suffix == ".flow":
         setup, diagnostics = load_gate(path, display)
         return (setup.program if setup is not None else None), diagnostics
+    from formflow.simulate.form_guard import parse_form
+
     try:
-        doc = orjson.loads(read_bytes(path))
+        doc = parse_form(read_bytes(path))
     except FileProblem as exc:
         return None, [make("FF901", f"cannot read {display}: {exc}", None, None)]
-    except orjson.JSONDecodeError as exc:
-        return None, [make("FF607", f"{display} is not valid JSON ({exc.msg} at line {exc.lineno})", None, None,
+    except (ValueError, RecursionError) as exc:
+        return None, [make("FF607", f"{display} is not valid JSON ({_json_problem(exc)})", None, None,
                            help="give a .flow file or a .form.json written by `formflow compile`")]
     try:
         return compile_program(doc), []
     except FormInvalid as exc:
         return None, [make("FF607", f"{display} is not a formflow form", None, None, notes=tuple(exc.problems[:10]),
                            help="give a .flow file or a .form.json written by `formflow compile`")]
+
+
+def _json_problem(exc: Exception) -> str:
+    import json
+
+    if isinstance(exc, json.JSONDecodeError):
+        return f"{exc.msg} at line {exc.lineno}"
+    if isinstance(exc, UnicodeDecodeError):
+        return "it is not UTF-8"
+    if isinstance(exc, RecursionError):
+        return "nested too deeply"
+    return "a number too long to read"
 
 
 @dataclass(frozen=True)

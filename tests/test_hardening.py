@@ -16,7 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import ROOT
+from conftest import ROOT, body
 from formflow import testdata
 from formflow.simulate.testrun import run_scenarios
 
@@ -244,3 +244,141 @@ def test_a_personnummer_with_spaces_or_a_reservnummer_gets_its_own_message():
     for text in ("19800101-T123", "800101-T123", "19800101T123", "19800101-12A3", "19800101-123K"):
         assert parse_personnummer(text, today) == (None, RESERVNUMMER), text
     assert parse_personnummer(ADULT, today)[0] is not None
+
+
+# ------------------------------------------------------------------------------ limits and crashes
+
+# Every place a number literal is written, with `{n}` for the literal: (snippet, code expected,
+# whether 16 digits is the only limit there — else the domain is small: a duration, a length).
+LITERAL_PLACES = [
+    ('question n: integer "N?" max {n}', "FF306", True),
+    ('question n: integer "N?" min -{n}', "FF306", True),
+    ('question n: decimal "N?" max {n}.5', "FF306", True),
+    ('let x = {n} + 1\nif x > 3 {{ end done }}', "FF306", True),
+    ('question t: text "T?" max_length {n}', "FF414", False),
+    ('question d: decimal "D?" decimals {n}', "FF414", False),
+    ('question d: date "D?" min today - {n} days', "FF306", False),
+    ('question d: date "D?" max today + {n} years', "FF306", False),
+    ('let d = today + {n} days\nif d > today {{ end done }}', "FF306", False),
+    ('let d = today - {n} months\nif d > today {{ end done }}', "FF306", False),
+    ('let d = add_months(today, {n})\nif d > today {{ end done }}', "FF306", False),
+    ('let d = add_months(today, -{n})\nif d > today {{ end done }}', "FF306", False),
+    ('let x = round(1.5, {n})\nif x > 3 {{ end done }}', "FF303", False),
+]
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.sampled_from(LITERAL_PLACES),
+       st.one_of(st.integers(10**6, 10**15 - 1), st.integers(16, 6000).map(lambda k: "9" * k)))
+def test_a_huge_literal_anywhere_is_a_diagnostic_at_the_literal_never_a_crash(place, n):
+    from conftest import check
+
+    snippet, expected, digits_only = place
+    if digits_only and len(str(n)) <= 15:
+        n = str(n) + "0" * (16 - len(str(n)))
+    text = body(snippet.format(n=n))
+    diagnostics = check(text).diagnostics
+    found = [d for d in diagnostics if d.is_error]
+    assert found and all(d.code != "FF905" for d in diagnostics), [(d.code, d.message) for d in diagnostics]
+    first = found[0]
+    assert first.code in (expected, "FF306"), (first.code, first.message)
+    at = text[first.primary.span.start:first.primary.span.end]
+    assert str(n)[:15] in at or at.startswith(("add_months", "round")), at
+
+
+@pytest.mark.parametrize("snippet", [
+    'question d: date "D?" min today - 73050 days max today + 200 years',
+    'let d = add_months(today, -2400)\nif d > today { end done }',
+    'question t: text "T?" max_length 100000',
+])
+def test_literals_at_their_limits_are_accepted(snippet):
+    from conftest import check
+
+    assert not [d for d in check(body(snippet)).diagnostics if d.is_error]
+
+
+def _flow(lines: list[str]) -> str:
+    return 'flow big "B" {\n  languages sv\n  outcome done: information "Klart."\n' + \
+        "".join(f"  {line}\n" for line in lines) + "  end done\n}\n"
+
+
+@pytest.mark.parametrize("text,where", [
+    (_flow([f'question {"q" * 65}: yes_no "F?"']), "q" * 65),
+    (_flow([f'question q: yes_no "{"å" * 5001}"']), '"'),
+    (_flow([f'question q: yes_no "F?" help """{"x" * 5001}"""']), '"""'),
+    (_flow(['question q: single "F?" {'] + [f'  option o{i} "O{i}"' for i in range(201)] + ["}"]), "option"),
+    (_flow([f'question q{i}: yes_no "F{i}?"' for i in range(2001)]), "question"),
+])
+def test_ids_texts_options_and_questions_past_their_limits_are_refused_at_the_place(text, where):
+    from conftest import check
+
+    (d,) = check(text).diagnostics
+    assert d.code == "FF008" and text[d.primary.span.start:].startswith(where)
+    line = text.count("\n", 0, d.primary.span.start) + 1
+    assert line > 3 and (where != "option" or "o200" in text.split("\n")[line - 1])
+    assert where != "question" or "q2000:" in text.split("\n")[line - 1]
+
+
+def test_the_largest_allowed_flow_is_accepted():
+    from conftest import check
+
+    options = ['question pick: single "F?" {'] + [f'  option o{i} "O{i}"' for i in range(200)] + ["}"]
+    text = _flow(options + [f'question {"q" * 60}{i:04d}: yes_no "{"å" * 40}"' for i in range(1998)]
+                 + ['question last: text "T?" help "' + "x" * 5000 + '"'])
+    assert not [d for d in check(text).diagnostics if d.is_error]
+
+
+def test_a_huge_generated_flow_is_refused_quickly_and_in_little_memory(tmp_path):
+    """100,000 questions (about 4 MB) or one 3 MB label: refused before parsing."""
+    big = tmp_path / "big.flow"
+    big.write_text(_flow([f'question q{i}: yes_no "Fråga {i}?"' for i in range(100_000)]), encoding="utf-8")
+    label = tmp_path / "label.flow"
+    label.write_text(_flow(['question q: yes_no "' + "å" * 1_500_000 + '"']), encoding="utf-8")
+    for path in (big, label):
+        out = subprocess.run(["/usr/bin/time", "-f", "%M", *FORMFLOW, "check", path], capture_output=True,
+                             text=True, timeout=60)
+        assert out.returncode == 1 and "FF008" in out.stdout, out.stdout[-2000:]
+        assert int(out.stderr.strip().splitlines()[-1]) < 300_000, out.stderr  # KB: 700 MB before
+
+
+def _form(tmp_path: Path) -> tuple[Path, str]:
+    from formflow import api
+
+    flow = ROOT / "regions" / "jonkoping" / "flows" / "symptom_assessment.flow"
+    result = api.compile_result(api.check_source(str(flow), flow.read_bytes(), flow))
+    data = result.artifacts[0].data.decode("utf-8")
+    return tmp_path / "s.form.json", data
+
+
+@pytest.mark.parametrize("edit,note", [
+    ("deep", "routing/0/body/0/branches/0/when/args"),
+    ("date", "questions/"),
+    ("twice", 'the key "required" is written twice'),
+])
+def test_a_hand_edited_form_json_is_refused_with_ff607_and_a_path(tmp_path, edit, note):
+    import json
+
+    from formflow import api
+
+    path, data = _form(tmp_path)
+    doc = json.loads(data)
+    if edit == "deep":
+        when = json.dumps(doc["routing"][0]["body"][0]["branches"][0]["when"])
+        text = json.dumps(doc)
+        deep = when
+        for _ in range(500):
+            deep = '{"op": "not", "type": "bool", "args": [' + deep + "]}"
+        data = text.replace(when, deep, 1)
+    elif edit == "date":
+        question = next(q for q in doc["questions"] if q["type"] == "date")
+        question["max"] = {"date": "2023-02-29"}
+        data = json.dumps(doc)
+    else:
+        assert '"required": true' in data
+        data = data.replace('"required": true', '"required": true, "required": false', 1)
+    path.write_text(data, encoding="utf-8")
+    program, diagnostics = api.load_program(path)
+    assert program is None and [d.code for d in diagnostics] == ["FF607"]
+    assert any(note in n for n in diagnostics[0].notes), diagnostics[0].notes
+    result = run("simulate", path, "-p", ADULT, "--now", "2024-03-01T10:00")
+    assert result.returncode == 1 and "FF607" in result.stdout and "FF905" not in result.stdout + result.stderr

@@ -73,6 +73,14 @@ _ENTRIES = [
              "Parentheses, brackets and braces may be nested 64 levels deep. Deeper nesting is refused "
              "before parsing so that no later stage runs out of stack. Name parts of a long expression "
              "with `let`, and use `else if` instead of nesting if-blocks."),
+    CodeInfo("FF008", "limit-exceeded", E, "An id, a text or a count is over formflow's limit.",
+             "Ids are at most 64 characters, a text in quotes at most 5,000, a question has at most 200 "
+             "options and a flow at most 2,000 questions. The limits are far above any real form; they "
+             "are checked before parsing, at the place where the limit is crossed, so that a huge or "
+             "generated file is refused at once instead of costing minutes and gigabytes in the later "
+             "stages. Ids are short because they become file names, JSON keys and answer codes.",
+             'question ' + 'a' * 70 + ': yes_no "Har du feber?"',
+             'question fever: yes_no "Har du feber?"'),
     # ------------------------------------------------------------------ 1xx syntax
     CodeInfo("FF101", "syntax-error", E, "The parser expected something else here.",
              "The text does not follow the formflow grammar at this point. The message says what was "

@@ -98,21 +98,44 @@ def render_text(diagnostic: Diagnostic, color: bool = False) -> str:
     return "\n".join(lines)
 
 
+MAX_SNIPPET = 160  # characters of a source line shown; a longer line is cut around its labels
+_CONTEXT = 40  # characters kept before the first label of a cut line
+
+
+def _window(text: str, spans: list[tuple[int, int]]) -> tuple[int, int]:
+    """The part [start, end) of a line to show: all of it when it is short, else the labels with
+    some context, at most MAX_SNIPPET characters (a 5,000-character line is not printed whole)."""
+    if len(text) <= MAX_SNIPPET:
+        return 0, len(text)
+    low = min(a for a, _ in spans)
+    start = max(0, min(low - _CONTEXT, len(text) - MAX_SNIPPET))
+    return start, min(len(text), start + MAX_SNIPPET)
+
+
 def _snippet(src, labels, gutter: int, s) -> list[str]:
     """One source line, then a caret line for each label on it (in column order)."""
     line, _ = src.line_col(labels[0][0].span.start)
     text = src.line_text(line)
-    out = []
-    shown = ""
-    for label, mark, style in labels:
+    spans = []
+    for label, _, _ in labels:
         _, col = src.line_col(label.span.start)
         end_line, _ = src.line_col(max(label.span.start, label.span.end - 1))
         start = col - 1
-        end = len(text) if end_line != line else start + max(1, label.span.end - label.span.start)
-        shown, first, last = display(text, start, min(end, len(text) + 1))
+        spans.append((start, len(text) if end_line != line else start + max(1, label.span.end - label.span.start)))
+    cut_start, cut_end = _window(text, spans)
+    before = "…" if cut_start > 0 else ""
+    after = "…" if cut_end < len(text) else ""
+    part = text[cut_start:cut_end]
+    out = []
+    shown = ""
+    for (label, mark, style), (start, end) in zip(labels, spans):
+        start = min(max(start - cut_start, 0), len(part))
+        end = min(end - cut_start, len(part) + (1 if not after else 0))
+        shown, first, last = display(part, start, max(end, start + 1))
+        first, last = first + len(before), last + len(before)
         caret = " " * first + s(style, mark * (last - first) + (" " + label.message if label.message else ""))
         out.append(" " * gutter + s("blue", " |") + " " + caret)
-    return [s("blue", f"{line:>{gutter}} |") + " " + shown] + out
+    return [s("blue", f"{line:>{gutter}} |") + " " + before + shown + after] + out
 
 
 def summary_line(errors: int, warnings: int, files: int) -> str:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from formflow.diagnostics.model import Diagnostic, has_errors, make
 from formflow.source import Source
-from formflow.syntax import ast, errors, lalr, preflight
+from formflow.syntax import ast, errors, lalr, limits, preflight
 from formflow.syntax.builder import Builder
 
 
@@ -34,6 +34,7 @@ def parse_text(name: str, text: str) -> ParseResult:
 
 def parse_source(source: Source) -> ParseResult:
     found = preflight.scan(source) + preflight.nesting(source)
+    found = found or limits.scan(source)
     if found:
         return ParseResult(source, None, tuple(found))
     errors.learn_keywords(lalr.table().keywords)
