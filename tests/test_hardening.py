@@ -382,3 +382,76 @@ def test_a_hand_edited_form_json_is_refused_with_ff607_and_a_path(tmp_path, edit
     assert any(note in n for n in diagnostics[0].notes), diagnostics[0].notes
     result = run("simulate", path, "-p", ADULT, "--now", "2024-03-01T10:00")
     assert result.returncode == 1 and "FF607" in result.stdout and "FF905" not in result.stdout + result.stderr
+
+
+# ------------------------------------------------------------------------ names that collide or deceive
+
+@settings(max_examples=60, deadline=None)
+@given(st.sampled_from(["question {a}: yes_no \"A?\"\nquestion {b}: yes_no \"B?\"",
+                        "outcome_q: yes_no \"A?\"",  # placeholder, replaced below
+                        "let {a} = 1\nquestion {b}: yes_no \"B?\"\nif {a} > 0 {{ end done }}",
+                        "question q: single \"Q?\" {{\n  option {a} \"A\"\n  option {b} \"B\"\n}}"]),
+       st.from_regex(r"[a-z][a-z0-9_]{0,10}", fullmatch=True), st.data())
+def test_ids_and_option_codes_that_differ_only_in_case_are_refused(template, name, data):
+    from conftest import check
+
+    if template.startswith("outcome_q"):
+        template = "page {a} \"Sida\" {{\n  question {b}: yes_no \"B?\"\n}}"
+    other = "".join(c.upper() if data.draw(st.booleans()) else c for c in name)
+    if other == name:
+        other = name.upper() if name.upper() != name else name + "_x"
+    text = body(template.format(a=name, b=other))
+    found = [d.code for d in check(text).diagnostics if d.is_error]
+    if other.casefold() == name.casefold():
+        assert "FF217" in found, (text, found)
+    else:
+        assert "FF217" not in found
+
+
+@pytest.mark.parametrize("name", ["__proto__", "constructor", "prototype", "_x", "meta", "hasOwnProperty"])
+def test_ids_that_other_systems_read_as_something_else_are_refused(name):
+    from conftest import check
+
+    for snippet in (f'question {name}: yes_no "A?"', f'question q: single "Q?" {{\n  option {name} "A"\n  option b "B"\n}}',
+                    f'outcome {name}: information "X"'):
+        found = [d for d in check(body(snippet)).diagnostics if d.code == "FF218"]
+        assert found and found[0].source.text[found[0].primary.span.start:].startswith(name), snippet
+
+
+@pytest.mark.parametrize("flow_id", ["CON", "con", "Nul", "COM1", "lpt9", "aux", "prn"])
+def test_a_flow_id_that_is_a_windows_device_name_is_refused(flow_id):
+    from conftest import check
+
+    text = body('question q: yes_no "A?"').replace("flow example", f"flow {flow_id}", 1)
+    assert "FF218" in [d.code for d in check(text, f"{flow_id}.flow").diagnostics]
+
+
+def test_flow_files_and_artifacts_that_differ_only_in_case_are_refused_and_not_written(tmp_path):
+    flows = tmp_path / "r" / "flows"
+    flows.mkdir(parents=True)
+    for stem in ("Vaccin", "vaccin"):
+        (flows / f"{stem}.flow").write_text(body('question q: yes_no "A?"').replace("flow example", f"flow {stem}", 1),
+                                            encoding="utf-8")
+    checked = run("check", flows)
+    assert checked.returncode == 1 and "FF908" in checked.stdout
+    out = tmp_path / "out"
+    compiled = run("compile", flows, "--out", out)
+    assert compiled.returncode == 1 and compiled.stdout.count("FF908") == 2, compiled.stdout
+    assert not list(out.rglob("*.json"))
+
+
+def test_texts_typed_in_nfd_compile_to_the_same_texts_as_nfc():
+    import json
+    import unicodedata
+
+    from formflow import api
+
+    text = body('question q: yes_no "Är du över 65 år och mår du illa?" help "Även yrsel räknas."')
+    nfd = unicodedata.normalize("NFD", text)
+    assert nfd != text
+    forms = [json.loads(api.compile_result(api.check_source("example.flow", t.encode("utf-8"))).artifacts[0].data)
+             for t in (text, nfd)]
+    for form in forms:
+        del form["source"]  # the hash of the bytes as written, which do differ
+    assert forms[0] == forms[1]
+    assert forms[1]["questions"][0]["label"]["sv"] == unicodedata.normalize("NFC", "Är du över 65 år och mår du illa?")

@@ -187,6 +187,20 @@ _ENTRIES = [
              "`end` and `trigger` take the id of an outcome declared with `outcome`.",
              'question fever: yes_no "Har du feber?"\nif fever { end fever }',
              'question fever: yes_no "Har du feber?"\nif fever { end done }'),
+    CodeInfo("FF217", "id-case-collision", E, "Two ids differ only in upper and lower case.",
+             "`Q1` and `q1` are different ids to formflow but not to a reader, nor to the systems that "
+             "receive the form: a database column or a runtime that ignores case, a file system that "
+             "does. Questions, derived values, pages and outcomes are compared with each other, option "
+             "codes within their question.",
+             'question fever: yes_no "Har du feber?"\nquestion Fever: yes_no "Hög feber?"',
+             'question fever: yes_no "Har du feber?"\nquestion high_fever: yes_no "Hög feber?"'),
+    CodeInfo("FF218", "reserved-id", E, "An id that other systems read as something else.",
+             "Ids become JSON keys, answer codes and (the flow id) file names. `__proto__`, "
+             "`constructor`, `prototype` and the other members of a JavaScript object, `meta`, and ids "
+             "starting with `_` are reserved there; a flow id that is a Windows device name (`CON`, "
+             "`NUL`, `COM1`...) cannot be a file name.",
+             'question constructor: yes_no "Har du feber?"',
+             'question fever: yes_no "Har du feber?"'),
     # ------------------------------------------------------------------ 3xx types
     CodeInfo("FF301", "type-mismatch", E, "An operator is used on values of the wrong types.",
              "Yes/no answers are compared with yes/no, numbers with numbers, dates with dates; choices "
@@ -668,6 +682,10 @@ _ENTRIES = [
              "characters is cut, with a note saying how much), 60 seconds of rendering and 1 GB of "
              "added memory. A real health declaration is a few pages, so a document over these limits "
              "almost always comes from a bug upstream or from hostile input. No PDF was written."),
+    CodeInfo("FF908", "file-names-collide", E, "Two files or artifacts have names that differ only in case.",
+             "`Vaccin.flow` beside `vaccin.flow`, or two flows whose ids differ only in case, are two "
+             "files on Linux but one on Windows and macOS, where one artifact would silently replace "
+             "the other (and a git checkout cannot hold both). Neither is compiled; rename one."),
 ]
 
 CODES: dict[str, CodeInfo] = {c.code: c for c in _ENTRIES}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 
 from formflow.diagnostics.model import Diagnostic, has_errors, make
@@ -29,7 +30,7 @@ def parse_bytes(name: str, raw: bytes) -> ParseResult:
 
 
 def parse_text(name: str, text: str) -> ParseResult:
-    return parse_source(Source.from_text(name, text))
+    return parse_source(Source.from_text(name, unicodedata.normalize("NFC", text)))
 
 
 def parse_source(source: Source) -> ParseResult:

@@ -46,7 +46,7 @@ class Decoded:
 
 
 def decode(name: str, raw: bytes) -> Decoded:
-    """Strict UTF-8 (a leading BOM is dropped); refuse files over the size limit."""
+    """Strict UTF-8 (a leading BOM is dropped), normalised to NFC; refuse files over the size limit."""
     if len(raw) > MAX_SOURCE_BYTES:
         msg = f"the file is {len(raw):,} bytes; flows are limited to {MAX_SOURCE_BYTES:,} bytes"
         empty = Source.from_text(name, "", raw)
@@ -64,7 +64,9 @@ def decode(name: str, raw: bytes) -> Decoded:
             "FF001", f"the file is not valid UTF-8: byte 0x{body[exc.start]:02x} at byte offset {bom + exc.start}",
             src, Span(pos, pos + 1), "invalid byte here",
             help="save the file as UTF-8 (in most editors: 'Save with encoding' → UTF-8)"),))
-    return Decoded(Source.from_text(name, text, raw), ())
+    # NFC: a text typed with combining accents (NFD, as some macOS tools write it) and the same
+    # text typed precomposed look identical and must compile to the same bytes.
+    return Decoded(Source.from_text(name, unicodedata.normalize("NFC", text), raw), ())
 
 
 _TEXT_OR_COMMENT = re.compile(r'"""(?:[^\\]|\\.)*?"""|"(?:[^"\\]|\\.)*+"?|#[^\n]*', re.S)

@@ -15,6 +15,8 @@ from formflow.check.rules import (
     expression_types,
     flow_id,
     gate_home_region,
+    id_case,
+    id_reserved,
     gate_passable,
     missing_outcome,
     nested_pages,
@@ -36,7 +38,9 @@ from formflow.check.rules import (
 ALL_RULES = (
     settings,
     duplicate_ids,
+    id_case,
     reserved_words,
+    id_reserved,
     undefined_names,
     answer_availability,
     expression_types,
