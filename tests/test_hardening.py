@@ -455,3 +455,55 @@ def test_texts_typed_in_nfd_compile_to_the_same_texts_as_nfc():
         del form["source"]  # the hash of the bytes as written, which do differ
     assert forms[0] == forms[1]
     assert forms[1]["questions"][0]["label"]["sv"] == unicodedata.normalize("NFC", "Är du över 65 år och mår du illa?")
+
+
+# ------------------------------------------------------------------------ terminal and output hygiene
+
+HOSTILE = "x\x1b[2J\x07y\u202ez\x9b"
+
+
+@pytest.mark.parametrize("fmt", ["text", "github", "json"])
+def test_a_hostile_folder_name_is_never_printed_raw(tmp_path, fmt):
+    folder = tmp_path / HOSTILE
+    folder.mkdir()
+    (folder / "example.flow").write_text(body('question q: yes_no "A?"\nif q > 3 { end done }'), encoding="utf-8")
+    good = tmp_path / ("ok" + HOSTILE)
+    good.mkdir()
+    (good / "example.flow").write_text(body('question q: yes_no "A?"'), encoding="utf-8")
+    for result in (run("check", folder, "--format", fmt), run("compile", good, "--out", tmp_path / ("o" + HOSTILE))):
+        out = result.stdout + result.stderr
+        assert "example.flow" in out or "wrote" in out, out
+        for ch in "\x1b\x07\u202e\x9b":
+            assert ch not in out, (fmt, out)
+
+
+def test_an_error_at_the_end_of_a_long_line_shows_a_short_snippet():
+    from conftest import check
+
+    from formflow.diagnostics.render import MAX_SNIPPET, render_text
+
+    text = body('question q: yes_no "' + "a" * 5000 + '" hlep "x"')
+    (d,) = [d for d in check(text).diagnostics if d.is_error]
+    shown = render_text(d)
+    assert max(len(line) for line in shown.split("\n")) < MAX_SNIPPET + 300, shown
+    snippet, caret = [line for line in shown.split("\n") if "|" in line][1:3]
+    assert snippet.rstrip().endswith('hlep "x"') and "…" in snippet
+    column = caret.index("^")
+    assert snippet[column:column + 4] == "hlep"
+
+
+def test_interactive_simulate_on_a_pipe_that_never_closes_does_not_hang(tmp_path):
+    import os
+
+    flow = ROOT / "regions" / "jonkoping" / "flows" / "symptom_assessment.flow"
+    env = {**os.environ, "FORMFLOW_STDIN_IDLE_SECONDS": "1"}
+    with subprocess.Popen([*FORMFLOW, "simulate", str(flow), "-p", ADULT, "--now", "2024-03-01T10:00"],
+                          stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                          env=env) as proc:
+        try:
+            proc.wait(timeout=60)  # stdin stays open: nothing is written and it is never closed
+            err = proc.stderr.read()
+        finally:
+            proc.kill()
+            proc.stdin.close()
+    assert proc.returncode == 2 and "--answers FILE" in err, err
