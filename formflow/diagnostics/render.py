@@ -200,4 +200,5 @@ def render_github(diagnostic: Diagnostic) -> str:
             end_line, end_col = diagnostic.source.line_col(diagnostic.primary.span.end)
             props[1:1] = [f"line={line}", f"col={col}", f"endLine={end_line}", f"endColumn={end_col}"]
     message = diagnostic.message + (f" (help: {diagnostic.help})" if diagnostic.help else "")
-    return f"::{level} {','.join(props)}::{_gh_escape(safe(message))}"
+    message = re.sub(r"[^\r\n]+", lambda m: safe(m.group()), message)  # line breaks have their own escapes
+    return f"::{level} {','.join(props)}::{_gh_escape(message)}"
