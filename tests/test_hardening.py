@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -507,3 +508,105 @@ def test_interactive_simulate_on_a_pipe_that_never_closes_does_not_hang(tmp_path
             proc.kill()
             proc.stdin.close()
     assert proc.returncode == 2 and "--answers FILE" in err, err
+
+
+# ---------------------------------------------------------------------------------- ages by law
+
+def _statute_age(born: dt.date, day: dt.date) -> int:
+    """Completed years by Lag (1930:173) 1 §, by brute force: count the anniversaries up to `day`,
+    an anniversary missing from its month (29 February) falling on the month's last day."""
+    import calendar
+
+    years = 0
+    while True:
+        year = born.year + years + 1
+        last = calendar.monthrange(year, born.month)[1]
+        if dt.date(year, born.month, min(born.day, last)) > day:
+            return years
+        years += 1
+
+
+_BIRTHS = st.one_of(st.sampled_from([dt.date(2004, 2, 29), dt.date(2000, 2, 29), dt.date(1896, 2, 29),
+                                     dt.date(1980, 2, 28), dt.date(1980, 3, 1)]),
+                    st.dates(dt.date(1890, 1, 1), dt.date(2023, 12, 31)))
+
+
+@st.composite
+def _birth_and_day(draw):
+    born = draw(_BIRTHS)
+    year = draw(st.integers(born.year, 2099))
+    around = dt.date(year, 2, 28) if (born.month, born.day) == (2, 29) else \
+        dt.date(year, born.month, min(born.day, 28))
+    day = around + dt.timedelta(days=draw(st.integers(-2, 2)))
+    return born, max(day, born)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_birth_and_day())
+def test_ages_and_years_between_follow_the_statute_in_leap_and_other_years(pair):
+    from formflow.inputs.citizen import age_on
+    from formflow.simulate.values import add_months, years_between
+
+    born, day = pair
+    expected = _statute_age(born, day)
+    assert age_on(born, day) == expected
+    assert years_between(born, day) == expected and years_between(day, born) == -expected
+    assert add_months(born, 12 * expected) <= day < add_months(born, 12 * (expected + 1))
+
+
+@settings(max_examples=60, deadline=None)
+@given(_birth_and_day())
+def test_the_analysers_ages_agree_with_the_simulator(pair):
+    import z3
+
+    from formflow.analysis.calendar import Calendar, day_number
+    from formflow.inputs.citizen import age_on
+
+    born, day = pair
+    ctx = z3.Context()
+    cal = Calendar(ctx)
+    b, t = z3.IntVal(day_number(born), ctx), z3.IntVal(day_number(day), ctx)
+    age, between = cal.age(b, t), cal.years_between(b, t)
+    solver = z3.Solver(ctx=ctx)
+    solver.add(*cal.side)
+    assert solver.check() == z3.sat
+    model = solver.model()
+    assert model.eval(age).as_long() == age_on(born, day) == model.eval(between).as_long()
+
+
+LEAP_FLOW = """flow leap "Skottår" {
+  languages sv
+  outcome adult: information "Vuxen."
+  outcome child: information "Barn."
+  if citizen.age >= 18 { end adult }
+  end child
+  assert born_on_leap_day_is_18_on_28_february "Född 29 februari: 18 år den 28 februari":
+    if citizen.birth_date == 2004-02-29 and today == 2022-02-28 then outcome is adult
+  assert not_before "Men inte dagen innan":
+    if citizen.birth_date == 2004-02-29 and today == 2022-02-27 then outcome is child
+  assert leap_year_birthday "Skottår: på födelsedagen":
+    if citizen.birth_date == 2004-02-29 and today == 2024-02-28 then citizen.age == 19
+}
+"""
+
+
+def test_a_walk_a_gate_and_prove_agree_on_a_29_february_birthday(tmp_path):
+    from simkit import facts as make_facts
+    from simkit import program
+
+    from formflow.simulate.walk import walk
+
+    prog = program(LEAP_FLOW)
+    born = dt.date(2004, 2, 29)
+    for today, outcome in [(dt.date(2022, 2, 27), "child"), (dt.date(2022, 2, 28), "adult"),
+                           (dt.date(2024, 2, 28), "adult"), (dt.date(2021, 2, 28), "child")]:
+        assert walk(prog, make_facts(born=born, today=today), {}).outcome == outcome, today
+    leap = make_facts(born=born, today=dt.date(2022, 2, 28))
+    assert leap.age == 18  # the gate evaluator reads the same verified facts
+    shutil.copy(ROOT / "regions" / "jonkoping" / "region.yaml", tmp_path / "region.yaml")
+    (tmp_path / "flows").mkdir()
+    flow = tmp_path / "flows" / "leap.flow"
+    flow.write_text(LEAP_FLOW, encoding="utf-8")
+    result = run("prove", flow)
+    assert result.returncode == 0 and "0 violated" in result.stdout, result.stdout
+    assert result.stdout.count("proved    assert") == 3, result.stdout
