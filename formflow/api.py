@@ -520,7 +520,11 @@ def render_pdfs(jobs, workers: int | None = None, progress=None) -> PdfRun:
     if not jobs:
         return PdfRun()
     from formflow.pdf.batch import render_batch
+    from formflow.pdf.render import dependency_diagnostic
 
+    too_old = dependency_diagnostic()
+    if too_old is not None:  # once for the batch, not once per document
+        return PdfRun((), (too_old,))
     unwritable = _unwritable_folders(path for _, path in jobs)
     if unwritable:  # say so before minutes of rendering, not after
         return PdfRun((), tuple(unwritable))

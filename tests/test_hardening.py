@@ -610,3 +610,47 @@ def test_a_walk_a_gate_and_prove_agree_on_a_29_february_birthday(tmp_path):
     result = run("prove", flow)
     assert result.returncode == 0 and "0 violated" in result.stdout, result.stdout
     assert result.stdout.count("proved    assert") == 3, result.stdout
+
+
+# ---------------------------------------------------------------------------------- dependencies
+
+@pytest.mark.parametrize("installed,old", [
+    ({"jinja2": "3.1.6", "weasyprint": "70.0"}, []),
+    ({"jinja2": "3.2.0", "weasyprint": "71.1"}, []),
+    ({"jinja2": "3.1.5", "weasyprint": "70.0"}, ["jinja2 3.1.5 (needs at least 3.1.6)"]),
+    ({"jinja2": "3.1.4", "weasyprint": "69.9"}, ["jinja2 3.1.4 (needs at least 3.1.6)",
+                                                 "weasyprint 69.9 (needs at least 70)"]),
+    ({"jinja2": "3.0.3", "weasyprint": "70.0rc1"}, ["jinja2 3.0.3 (needs at least 3.1.6)"]),
+    ({"jinja2": None, "weasyprint": "62.3"}, ["jinja2 is not installed (needs at least 3.1.6)",
+                                              "weasyprint 62.3 (needs at least 70)"]),
+])
+def test_libraries_below_the_versions_with_the_security_fixes_are_named(installed, old):
+    from formflow.pdf.versions import too_old
+
+    assert too_old(installed) == old
+
+
+def test_the_minimums_are_the_ones_pyproject_declares():
+    from formflow.pdf.versions import MINIMUM
+
+    text = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    for name, minimum in MINIMUM.items():
+        assert f'"{name}>={".".join(map(str, minimum))}"' in text, name
+
+
+def test_pdfs_are_refused_with_a_clear_message_when_a_library_is_too_old(tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    from cli import app
+    from formflow.pdf import versions
+
+    real = versions._installed
+    monkeypatch.setattr(versions, "_installed", lambda name: "3.1.4" if name == "jinja2" else real(name))
+    region = ROOT / "regions" / "skane"
+    scenario_dir = tmp_path / "pdfs"
+    result = CliRunner().invoke(app, ["pdf", str(region / "flows" / "health_declaration.flow"),
+                                      "--scenarios", str(region / "scenarios"), "--out-dir", str(scenario_dir),
+                                      "--jobs", "1"])
+    assert result.exit_code == 1, result.stdout
+    assert result.stdout.count("FF909") == 1 and "jinja2 3.1.4 (needs at least 3.1.6)" in result.stdout
+    assert not list(tmp_path.rglob("*.pdf"))

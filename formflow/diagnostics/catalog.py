@@ -686,6 +686,12 @@ _ENTRIES = [
              "`Vaccin.flow` beside `vaccin.flow`, or two flows whose ids differ only in case, are two "
              "files on Linux but one on Windows and macOS, where one artifact would silently replace "
              "the other (and a git checkout cannot hold both). Neither is compiled; rename one."),
+    CodeInfo("FF909", "pdf-dependency-too-old", E, "A library that renders PDFs is older than formflow needs.",
+             "PDFs hold a citizen's answers, and formflow relies on security fixes in the libraries "
+             "that render them: jinja2 3.1.6 or later (sandbox breakouts closed in 3.1.5 and 3.1.6) and "
+             "weasyprint 70 or later (every load through formflow's locked URL fetcher). With an older "
+             "version installed, no PDF is rendered; the message names the versions found and needed. "
+             "Upgrade them (`pip install -U 'jinja2>=3.1.6' 'weasyprint>=70'`)."),
 ]
 
 CODES: dict[str, CodeInfo] = {c.code: c for c in _ENTRIES}
