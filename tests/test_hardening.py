@@ -308,7 +308,7 @@ def _flow(lines: list[str]) -> str:
     (_flow([f'question q: yes_no "{"å" * 5001}"']), '"'),
     (_flow([f'question q: yes_no "F?" help """{"x" * 5001}"""']), '"""'),
     (_flow(['question q: single "F?" {'] + [f'  option o{i} "O{i}"' for i in range(201)] + ["}"]), "option"),
-    (_flow([f'question q{i}: yes_no "F{i}?"' for i in range(2001)]), "question"),
+    (_flow([f'question q{i}: yes_no "F{i}?"' for i in range(10_001)]), "question"),
 ])
 def test_ids_texts_options_and_questions_past_their_limits_are_refused_at_the_place(text, where):
     from conftest import check
@@ -317,16 +317,21 @@ def test_ids_texts_options_and_questions_past_their_limits_are_refused_at_the_pl
     assert d.code == "FF008" and text[d.primary.span.start:].startswith(where)
     line = text.count("\n", 0, d.primary.span.start) + 1
     assert line > 3 and (where != "option" or "o200" in text.split("\n")[line - 1])
-    assert where != "question" or "q2000:" in text.split("\n")[line - 1]
+    assert where != "question" or "q10000:" in text.split("\n")[line - 1]
 
 
 def test_the_largest_allowed_flow_is_accepted():
     from conftest import check
 
+    from formflow.source import Source
+    from formflow.syntax import limits
+
     options = ['question pick: single "F?" {'] + [f'  option o{i} "O{i}"' for i in range(200)] + ["}"]
-    text = _flow(options + [f'question {"q" * 60}{i:04d}: yes_no "{"å" * 40}"' for i in range(1998)]
+    text = _flow(options + [f'question {"q" * 60}{i:04d}: yes_no "{"å" * 40}"' for i in range(300)]
                  + ['question last: text "T?" help "' + "x" * 5000 + '"'])
     assert not [d for d in check(text).diagnostics if d.is_error]
+    most = _flow([f'question q{i}: yes_no "F{i}?"' for i in range(10_000)])
+    assert limits.scan(Source.from_text("most.flow", most)) == []
 
 
 def test_a_huge_generated_flow_is_refused_quickly_and_in_little_memory(tmp_path):

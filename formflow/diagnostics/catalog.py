@@ -75,7 +75,7 @@ _ENTRIES = [
              "with `let`, and use `else if` instead of nesting if-blocks."),
     CodeInfo("FF008", "limit-exceeded", E, "An id, a text or a count is over formflow's limit.",
              "Ids are at most 64 characters, a text in quotes at most 5,000, a question has at most 200 "
-             "options and a flow at most 2,000 questions. The limits are far above any real form; they "
+             "options and a flow at most 10,000 questions. The limits are far above any real form; they "
              "are checked before parsing, at the place where the limit is crossed, so that a huge or "
              "generated file is refused at once instead of costing minutes and gigabytes in the later "
              "stages. Ids are short because they become file names, JSON keys and answer codes.",
