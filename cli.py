@@ -19,6 +19,7 @@ from formflow.console import exit_code as _exit_code
 from formflow.console import guard as _guard
 from formflow.console import report as _report
 from formflow.console import OutFormat, usage as _usage
+from formflow.simulate.terminal import safe
 
 app = typer.Typer(
     name="formflow",
@@ -80,7 +81,7 @@ def compile_(
     _report(diagnostics, format, len(result.files), {"written": [str(p) for p in result.written]})
     if format is Format.text:
         for p in result.written:
-            typer.echo(f"wrote {p}")
+            typer.echo(f"wrote {safe(str(p))}")
     raise typer.Exit(_exit_code(diagnostics, strict))
 
 
@@ -122,7 +123,7 @@ def build(
     if pdfs.written:
         typer.echo(f"\nsample PDFs: {len(pdfs.written)} from the scenarios in {pdfs.seconds:.1f} s "
                    f"(e.g. {pdfs.written[0]})")
-    typer.echo(f"\nartifacts in {out}/")
+    typer.echo(f"\nartifacts in {safe(str(out))}/")
     raise typer.Exit(1 if failed else _exit_code(diagnostics, strict))
 
 
@@ -197,19 +198,24 @@ def simulate(
     if person is None:
         _report(problems, Format(format.value), 1)
         raise typer.Exit(1 if citizen else 2)
+    read = None
     if answers is None:
-        code, finished = _interactive(program, person.facts(), lang)
+        from formflow.simulate.piped import line_reader
+
+        read = line_reader()
+        code, finished = _interactive(program, person.facts(), lang, read)
     else:
         code, finished = _scripted(program, person.facts(), answers, lang, format, strict)
     if finished is not None and program.doc.get("pdfs") and (format is OutFormat.text or pdf_dir):
         code = max(code, _walk_pdfs(program, finished, person, pdf_dir, lang, quiet=format is OutFormat.json))
     if finished is not None and format is OutFormat.text and setup is not None and setup.config is not None:
         _booking_decision(setup, finished, person, lang, ask_code=answers is None and gate_code is None,
-                          code=gate_code)
+                          code=gate_code, read=read)
     raise typer.Exit(code)
 
 
-def _booking_decision(setup, walk, person, lang: str, ask_code: bool = False, code: str | None = None) -> None:
+def _booking_decision(setup, walk, person, lang: str, ask_code: bool = False, code: str | None = None,
+                      read=None) -> None:
     """After a walk that ends in a booking: what the flow's gate configuration decides (section 12b).
     Interactively, a route that wants the code from an invitation asks for it, as the service would."""
     if "booking" not in setup.program.outcomes.get(walk.outcome, {}):
@@ -221,8 +227,15 @@ def _booking_decision(setup, walk, person, lang: str, ask_code: bool = False, co
 
     d = decide(code)
     if ask_code and not d.allowed and any(r.needs_code for r in d.routes):
-        d = decide(typer.prompt("Kod från kallelsen" if lang == "sv" else "Code from the invitation", default="",
-                                show_default=False))
+        label = "Kod från kallelsen" if lang == "sv" else "Code from the invitation"
+        if read is None or read is input:
+            typed = typer.prompt(label, default="", show_default=False)
+        else:  # the same reader as the walk's: it may hold the line already
+            try:
+                typed = read(label + ": ")
+            except EOFError:
+                typed = ""
+        d = decide(typed)
     if d.allowed:
         how = f"through route '{d.route}' of gate '{d.gate}'" if d.route else "open booking"
         typer.echo(f"booking: allowed {how} (slots and codes: formflow gate evaluate)")
@@ -250,7 +263,7 @@ def _walk_pdfs(program, walk, person, pdf_dir: Optional[Path], lang: str, quiet:
         return 1
     if not quiet:
         for path in result.written:
-            typer.echo(f"PDF: {path}")
+            typer.echo(f"PDF: {safe(str(path))}")
     return 0
 
 
@@ -264,12 +277,16 @@ def _choose_language(program, lang: Optional[str]) -> str:
     return lang
 
 
-def _interactive(program, facts, lang: str) -> int:
+def _interactive(program, facts, lang: str, read=input) -> int:
     from formflow.simulate.interactive import run_interactive
     from formflow.simulate.transcript import describe_facts
 
     typer.echo(f"({describe_facts(facts)})")
-    session = run_interactive(program, facts, lang=lang)
+    session = run_interactive(program, facts, lang=lang, read=read)
+    if getattr(read, "timed_out", False):
+        typer.echo(f"error: no answer arrived on stdin for {read.idle:g} s; the interactive walk needs a terminal. "
+                   "To script a walk, write the answers in a file and give --answers FILE", err=True)
+        return 2, None
     code = {"finished": 0, "quit": 0, "interrupted": 130}.get(session.status, 1)
     return code, session.walk if session.status == "finished" else None
 
@@ -325,7 +342,7 @@ def pdf(
     if diagnostics:
         _report(diagnostics, Format.text, 1, redact=scenarios is not None)
     for path in result.written:
-        typer.echo(f"wrote {path}")
+        typer.echo(f"wrote {safe(str(path))}")
     if result.written:
         typer.echo(f"{len(result.written)} PDF{'s' if len(result.written) != 1 else ''} in {result.seconds:.1f} s")
     raise typer.Exit(1 if any(d.is_error for d in diagnostics) or not result.written else 0)

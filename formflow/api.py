@@ -130,7 +130,21 @@ def check_file(path: Path, display: str | None = None) -> FileResult:
 
 def check_paths(paths: list[Path]) -> RunResult:
     files, problems = discover_flows(paths)
-    return RunResult(tuple(check_file(p, d) for p, d in files), tuple(problems))
+    return RunResult(tuple(check_file(p, d) for p, d in files), tuple(problems) + tuple(_case_collisions(files)))
+
+
+def _case_collisions(files) -> list[Diagnostic]:
+    """FF908 for flow files in one folder whose names differ only in case (one file on Windows
+    and macOS, and in a git checkout there)."""
+    seen: dict[tuple[Path, str], str] = {}
+    out = []
+    for path, display in files:
+        key = (path.parent, path.name.casefold())
+        if key in seen:
+            out.append(make("FF908", f"{display} and {seen[key]} differ only in case", None, None,
+                            help="rename one: on Windows and macOS they are the same file"))
+        seen.setdefault(key, display)
+    return out
 
 
 def region_of(path: Path) -> str:
@@ -195,13 +209,16 @@ def compile_paths(paths: list[Path], out_dir: Path | None) -> RunResult:
     """
     files, problems = discover_flows(paths)
     results = [compile_result(check_file(p, d)) for p, d in files]
-    problems = list(problems) + _duplicate_targets(results)
+    duplicates, clashing = _duplicate_targets(results)
+    problems = list(problems) + _case_collisions(files) + duplicates
     written: list[Path] = []
     if out_dir is not None:
         for result in results:
             if not result.ok:
                 continue
             for artifact in result.artifacts:
+                if artifact.relpath.casefold() in clashing:
+                    continue  # which one would win depends on the file system: neither is written
                 target = out_dir / artifact.relpath
                 try:
                     write_atomic(target, artifact.data)
@@ -212,16 +229,26 @@ def compile_paths(paths: list[Path], out_dir: Path | None) -> RunResult:
     return RunResult(tuple(results), tuple(problems), tuple(written))
 
 
-def _duplicate_targets(results) -> list[Diagnostic]:
-    seen: dict[str, str] = {}
-    out = []
+def _duplicate_targets(results) -> tuple[list[Diagnostic], set[str]]:
+    """FF903 for two flows compiling to one artifact, FF908 for artifact names that differ only
+    in case; and the (case-folded) names of those artifacts, which are not written."""
+    seen: dict[str, tuple[str, str]] = {}
+    out, clashing = [], set()
     for r in results:
         for a in r.artifacts:
-            if a.relpath in seen:
-                out.append(make("FF903", f"{r.file.display} and {seen[a.relpath]} both compile to {a.relpath}", None, None,
-                                help="give the flows different ids"))
-            seen.setdefault(a.relpath, r.file.display)
-    return out
+            key = a.relpath.casefold()
+            if key in seen:
+                first_path, first_display = seen[key]
+                clashing.add(key)
+                if first_path == a.relpath:
+                    out.append(make("FF903", f"{r.file.display} and {first_display} both compile to {a.relpath}", None,
+                                    None, help="give the flows different ids"))
+                else:
+                    out.append(make("FF908", f"{r.file.display} and {first_display} compile to {a.relpath} and "
+                                    f"{first_path}, which differ only in case", None, None,
+                                    help="give the flows ids that differ in more than case"))
+            seen.setdefault(key, (a.relpath, r.file.display))
+    return out, clashing
 
 
 def load_program(path: Path, display: str | None = None):
@@ -231,8 +258,6 @@ def load_program(path: Path, display: str | None = None):
     `formflow compile` would write; a `.form.json` artifact is read and validated against the
     published schema. Either way the walk runs on the artifact, not on the syntax tree.
     """
-    import orjson
-
     from formflow.simulate.program import FormInvalid
     from formflow.simulate.program import load_program as compile_program
 
@@ -240,18 +265,32 @@ def load_program(path: Path, display: str | None = None):
     if path.suffix == ".flow":
         setup, diagnostics = load_gate(path, display)
         return (setup.program if setup is not None else None), diagnostics
+    from formflow.simulate.form_guard import parse_form
+
     try:
-        doc = orjson.loads(read_bytes(path))
+        doc = parse_form(read_bytes(path))
     except FileProblem as exc:
         return None, [make("FF901", f"cannot read {display}: {exc}", None, None)]
-    except orjson.JSONDecodeError as exc:
-        return None, [make("FF607", f"{display} is not valid JSON ({exc.msg} at line {exc.lineno})", None, None,
+    except (ValueError, RecursionError) as exc:
+        return None, [make("FF607", f"{display} is not valid JSON ({_json_problem(exc)})", None, None,
                            help="give a .flow file or a .form.json written by `formflow compile`")]
     try:
         return compile_program(doc), []
     except FormInvalid as exc:
         return None, [make("FF607", f"{display} is not a formflow form", None, None, notes=tuple(exc.problems[:10]),
                            help="give a .flow file or a .form.json written by `formflow compile`")]
+
+
+def _json_problem(exc: Exception) -> str:
+    import json
+
+    if isinstance(exc, json.JSONDecodeError):
+        return f"{exc.msg} at line {exc.lineno}"
+    if isinstance(exc, UnicodeDecodeError):
+        return "it is not UTF-8"
+    if isinstance(exc, RecursionError):
+        return "nested too deeply"
+    return "a number too long to read"
 
 
 @dataclass(frozen=True)
@@ -481,7 +520,11 @@ def render_pdfs(jobs, workers: int | None = None, progress=None) -> PdfRun:
     if not jobs:
         return PdfRun()
     from formflow.pdf.batch import render_batch
+    from formflow.pdf.render import dependency_diagnostic
 
+    too_old = dependency_diagnostic()
+    if too_old is not None:  # once for the batch, not once per document
+        return PdfRun((), (too_old,))
     unwritable = _unwritable_folders(path for _, path in jobs)
     if unwritable:  # say so before minutes of rendering, not after
         return PdfRun((), tuple(unwritable))

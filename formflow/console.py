@@ -56,6 +56,7 @@ def report(diagnostics, fmt: Format, files: int, extra: dict | None = None, reda
     """Print diagnostics in `fmt`. `redact`: mask anything shaped like a personnummer — for
     diagnostics whose snippets are lines of citizen, answers or scenario files, which end up in CI logs."""
     from formflow.diagnostics import render
+    from formflow.simulate.terminal import safe
 
     diagnostics = list(diagnostics)
     echo = _redacting_echo if redact else typer.echo
@@ -75,7 +76,7 @@ def report(diagnostics, fmt: Format, files: int, extra: dict | None = None, reda
             echo(render.render_text(d, color) + "\n", color=color)
     for name, count in shown.items():
         if count > MAX_SHOWN_PER_FILE:
-            typer.echo(f"... and {count - MAX_SHOWN_PER_FILE} more in {name or 'the run'} "
+            typer.echo(f"... and {count - MAX_SHOWN_PER_FILE} more in {safe(name) or 'the run'} "
                        "(--format json lists them all)\n")
     errors = sum(1 for d in diagnostics if d.is_error)
     typer.echo(render.summary_line(errors, len(diagnostics) - errors, files))

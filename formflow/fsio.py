@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import re
 import tempfile
+import time
 from pathlib import Path
 
 from formflow.diagnostics.model import Diagnostic, make
@@ -68,10 +70,34 @@ def _mode_for(target: Path) -> int:
         return _PUBLIC_MODE
 
 
+_OWN_TEMP = re.compile(r"\..+\.[a-z0-9_]{8}\.tmp")  # what write_atomic's mkstemp names look like
+STALE_SECONDS = 15 * 60  # no write of formflow's takes this long; a younger temp may be another write's
+
+
+def remove_stale_temps(folder: Path, now: float | None = None) -> None:
+    """Remove temporary files that a write of formflow's left behind when it was killed (a crash
+    between mkstemp and rename cannot clean up after itself): only formflow's own names, and only
+    when they are older than any write could be, so that a concurrent write is never disturbed."""
+    now = time.time() if now is None else now
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return
+    for entry in entries:
+        if not _OWN_TEMP.fullmatch(entry.name):
+            continue
+        try:
+            if entry.is_file(follow_symlinks=False) and now - entry.stat(follow_symlinks=False).st_mtime > STALE_SECONDS:
+                os.unlink(entry.path)
+        except OSError:
+            pass
+
+
 def write_atomic(target: Path, data: bytes) -> None:
     """Write to a temporary file beside the target, then rename: never a half-written artifact."""
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
+        remove_stale_temps(target.parent)
         fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     except OSError as exc:
         raise FileProblem(_reason(exc)) from None

@@ -61,7 +61,7 @@ def test_the_fixtures_are_skatteverkets_test_numbers():
         assert number in ALL
 
 
-@pytest.mark.parametrize("text", [ADULT, "19850101-2382", " 19850101-2382 ", "850101-2382", "8501012382"])
+@pytest.mark.parametrize("text", [ADULT, "19850101-2382", "850101-2382", "8501012382"])
 def test_every_accepted_form_gives_the_same_number(text):
     number = ok(text)
     assert number.digits12 == ADULT

@@ -14,8 +14,8 @@ with the leap years of 1600–2399 written out (every fourth year but 1700, 1800
 
 The rules are those of `formflow.simulate.values` and `formflow.inputs.citizen`:
 `add_months` clamps to the end of the month (31 January + 1 month = 28/29 February), an age is
-in completed years with a 29 February birthday falling on 1 March in other years, and
-`years_between` counts completed years without that special case.
+in completed years with a 29 February birthday falling on 28 February in other years (Swedish
+statute time-counting, Lag (1930:173) 1 §), and `years_between` counts completed years the same way.
 """
 
 from __future__ import annotations
@@ -120,13 +120,8 @@ class Calendar:
         return self.ordinal(new_year, new_month, z3.If(mday <= length, mday, length), new_leap)
 
     def age(self, birth, today):
-        """Completed years on `today`; a 29 February birthday is on 1 March in other years."""
-        by, bm, bd, _ = self.parts(birth)
-        ty, tm, td, tleap = self.parts(today)
-        moved = z3.And(bm == 2, bd == 29, z3.Not(tleap))
-        month, mday = z3.If(moved, 3, bm), z3.If(moved, 1, bd)
-        before = z3.Or(tm < month, z3.And(tm == month, td < mday))
-        return ty - by - z3.If(before, 1, 0)
+        """Completed years on `today`; a 29 February birthday is on 28 February in other years."""
+        return self._completed(birth, today)
 
     def years_between(self, start, end):
         """Completed years from `start` to `end`, negative when `end` is earlier."""
@@ -134,8 +129,9 @@ class Calendar:
 
     def _completed(self, start, end):
         sy, sm, sd, _ = self.parts(start)
-        ey, em, ed, _ = self.parts(end)
-        return ey - sy - z3.If(z3.Or(em < sm, z3.And(em == sm, ed < sd)), 1, 0)
+        ey, em, ed, eleap = self.parts(end)
+        mday = z3.If(z3.And(sm == 2, sd == 29, z3.Not(eleap)), 28, sd)  # Lag (1930:173) 1 §
+        return ey - sy - z3.If(z3.Or(em < sm, z3.And(em == sm, ed < mday)), 1, 0)
 
 
 def day_number(day: dt.date) -> int:

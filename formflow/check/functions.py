@@ -6,6 +6,7 @@ from formflow.check import types as T
 from formflow.check.reads import Read
 from formflow.check.suggest import did_you_mean
 from formflow.syntax import ast
+from formflow.syntax.builder import DURATION_LIMITS
 
 
 def infer_call(w, e: ast.Call) -> T.Type:
@@ -88,7 +89,20 @@ def _count(w, e, args):
 def _add_months(w, e, args):
     if len(args) != 2 or args[0] != T.DATE or args[1] != T.INT:
         return _bad(w, e, "a date and a whole number of months")
+    months = _literal_int(e.args[1])
+    if months is not None and abs(months) > DURATION_LIMITS["months"]:
+        return w.problem("FF306", e.args[1].span, f"add_months() by {months} months goes too far", "too many months",
+                         f"a duration is at most 200 years ({DURATION_LIMITS['months']} months); dates must stay real dates")
     return T.DATE
+
+
+def _literal_int(e) -> int | None:
+    """The value of a whole-number literal, signed or not (None for anything else)."""
+    if isinstance(e, ast.Unary) and e.op == "-" and isinstance(e.operand, ast.Number) and e.operand.is_integer:
+        return -int(e.operand.raw)
+    if isinstance(e, ast.Number) and e.is_integer:
+        return int(e.raw)
+    return None
 
 
 def _years_between(w, e, args):

@@ -73,6 +73,14 @@ _ENTRIES = [
              "Parentheses, brackets and braces may be nested 64 levels deep. Deeper nesting is refused "
              "before parsing so that no later stage runs out of stack. Name parts of a long expression "
              "with `let`, and use `else if` instead of nesting if-blocks."),
+    CodeInfo("FF008", "limit-exceeded", E, "An id, a text or a count is over formflow's limit.",
+             "Ids are at most 64 characters, a text in quotes at most 5,000, a question has at most 200 "
+             "options and a flow at most 10,000 questions. The limits are far above any real form; they "
+             "are checked before parsing, at the place where the limit is crossed, so that a huge or "
+             "generated file is refused at once instead of costing minutes and gigabytes in the later "
+             "stages. Ids are short because they become file names, JSON keys and answer codes.",
+             'question ' + 'a' * 70 + ': yes_no "Har du feber?"',
+             'question fever: yes_no "Har du feber?"'),
     # ------------------------------------------------------------------ 1xx syntax
     CodeInfo("FF101", "syntax-error", E, "The parser expected something else here.",
              "The text does not follow the formflow grammar at this point. The message says what was "
@@ -179,6 +187,20 @@ _ENTRIES = [
              "`end` and `trigger` take the id of an outcome declared with `outcome`.",
              'question fever: yes_no "Har du feber?"\nif fever { end fever }',
              'question fever: yes_no "Har du feber?"\nif fever { end done }'),
+    CodeInfo("FF217", "id-case-collision", E, "Two ids differ only in upper and lower case.",
+             "`Q1` and `q1` are different ids to formflow but not to a reader, nor to the systems that "
+             "receive the form: a database column or a runtime that ignores case, a file system that "
+             "does. Questions, derived values, pages and outcomes are compared with each other, option "
+             "codes within their question.",
+             'question fever: yes_no "Har du feber?"\nquestion Fever: yes_no "Hög feber?"',
+             'question fever: yes_no "Har du feber?"\nquestion high_fever: yes_no "Hög feber?"'),
+    CodeInfo("FF218", "reserved-id", E, "An id that other systems read as something else.",
+             "Ids become JSON keys, answer codes and (the flow id) file names. `__proto__`, "
+             "`constructor`, `prototype` and the other members of a JavaScript object, `meta`, and ids "
+             "starting with `_` are reserved there; a flow id that is a Windows device name (`CON`, "
+             "`NUL`, `COM1`...) cannot be a file name.",
+             'question constructor: yes_no "Har du feber?"',
+             'question fever: yes_no "Har du feber?"'),
     # ------------------------------------------------------------------ 3xx types
     CodeInfo("FF301", "type-mismatch", E, "An operator is used on values of the wrong types.",
              "Yes/no answers are compared with yes/no, numbers with numbers, dates with dates; choices "
@@ -674,6 +696,16 @@ _ENTRIES = [
              "characters is cut, with a note saying how much), 60 seconds of rendering and 1 GB of "
              "added memory. A real health declaration is a few pages, so a document over these limits "
              "almost always comes from a bug upstream or from hostile input. No PDF was written."),
+    CodeInfo("FF908", "file-names-collide", E, "Two files or artifacts have names that differ only in case.",
+             "`Vaccin.flow` beside `vaccin.flow`, or two flows whose ids differ only in case, are two "
+             "files on Linux but one on Windows and macOS, where one artifact would silently replace "
+             "the other (and a git checkout cannot hold both). Neither is compiled; rename one."),
+    CodeInfo("FF909", "pdf-dependency-too-old", E, "A library that renders PDFs is older than formflow needs.",
+             "PDFs hold a citizen's answers, and formflow relies on security fixes in the libraries "
+             "that render them: jinja2 3.1.6 or later (sandbox breakouts closed in 3.1.5 and 3.1.6) and "
+             "weasyprint 70 or later (every load through formflow's locked URL fetcher). With an older "
+             "version installed, no PDF is rendered; the message names the versions found and needed. "
+             "Upgrade them (`pip install -U 'jinja2>=3.1.6' 'weasyprint>=70'`)."),
 ]
 
 CODES: dict[str, CodeInfo] = {c.code: c for c in _ENTRIES}

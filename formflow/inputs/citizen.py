@@ -24,8 +24,9 @@ Decisions callers rely on:
 - Invitation codes are normalised (surrounding space removed, casefolded) in the file and in
   `Facts.has_invitation`, so `Covid-Fas2` and `covid-fas2` are one code.
 - Age is in completed years on `today` (the Swedish date of `now`). **29 February**: someone born
-  on 29 February has their birthday on 1 March in a year that is not a leap year (they turn 18
-  on 1 March), as in Swedish law for the age of majority.
+  on 29 February is a year older on 28 February in a year that is not a leap year (they turn 18
+  on 28 February), as Swedish statute time-counting has it (Lag (1930:173) om beräkning av
+  lagstadgad tid, 1 §: a period whose day is missing from the final month ends on its last day).
 """
 
 from __future__ import annotations
@@ -105,10 +106,12 @@ def local_date(moment: datetime) -> date:
 
 
 def age_on(birth: date, day: date) -> int:
-    """Completed years on `day`; a 29 February birthday falls on 1 March in other years."""
+    """Completed years on `day`. Swedish statute time-counting (Lag (1930:173) om beräkning av
+    lagstadgad tid, 1 §) ends a period whose day is missing from the final month on that month's
+    last day: someone born on 29 February is a year older on 28 February in other years."""
     birthday = (birth.month, birth.day)
     if birthday == (2, 29) and not _is_leap(day.year):
-        birthday = (3, 1)
+        birthday = (2, 28)
     return day.year - birth.year - ((day.month, day.day) < birthday)
 
 

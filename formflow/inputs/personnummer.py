@@ -12,8 +12,13 @@ citizen's `now`), and the library only ever sees the 12-digit form:
   changes the hyphen to a plus from the start of that year), so the most recent birth year that
   is at least 100 years before the reference year.
 
-Problems are reported one at a time, most basic first (format, birth number 000, date, birth date
-after the reference date, check digit), each with its own message. **No message ever contains the
+Problems are reported one at a time, most basic first (spaces around the number, a reservnummer,
+format, birth number 000, date, birth date after the reference date, check digit), each with its
+own message. Spaces around a number are refused rather than stripped: a quoted `" 19800101-…"` is
+a copy-paste slip that the e-ID never produces. A reservnummer (a region's reserve number for
+someone without a personnummer, such as `19800101-T123`: a letter among the last four) is its
+own class: nobody logs in to 1177 with one, so the message says that instead of "not a
+personnummer". **No message ever contains the
 number**, and `PersonalNumber`'s repr hides it too, so that it cannot leak into logs or test output.
 """
 
@@ -57,6 +62,13 @@ class Problem:
     help: str
 
 
+_RESERV = re.compile(r"(?:[0-9]{2})?[0-9]{6}[-+]?(?=[0-9]{0,3}[A-Za-z])[0-9A-Za-z]{4}")
+SPACES = Problem("this personnummer has spaces around it", "spaces around the number",
+                 "remove the spaces (and the quotes, if any): formflow does not strip them")
+RESERVNUMMER = Problem("this is a reservnummer, not a personnummer or samordningsnummer",
+                       "a reservnummer (a letter among the last four)",
+                       "a citizen logs in to the e-service with e-ID, which needs a personnummer or "
+                       "samordningsnummer; use one of Skatteverket's test personnummer")
 BAD_FORMAT = Problem("this is not a personnummer or samordningsnummer", "not in a personnummer format",
                      FORMAT_HELP)
 SERIAL_000 = Problem("the birth number of this personnummer is 000, which is never assigned", "birth number 000",
@@ -71,7 +83,10 @@ BAD_CHECKSUM = Problem("the check digit of this personnummer does not match", "w
 
 def parse_personnummer(text: str, reference: date) -> tuple[PersonalNumber | None, Problem | None]:
     """A personnummer or samordningsnummer, its century inferred relative to `reference`."""
-    text = text.strip()
+    if text != text.strip():
+        return None, SPACES
+    if _RESERV.fullmatch(text):
+        return None, RESERVNUMMER
     if m := _TWELVE.fullmatch(text):
         year, month, day, serial, check = m.groups()
         explicit_year = int(year)

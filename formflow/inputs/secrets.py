@@ -6,7 +6,8 @@ the code can book in the citizen's name. A diagnostic anywhere in the file shows
 and CI keeps that output, so before diagnostics leave the loader every character under
 `invitation_codes:` and `open_invitations:` is replaced by `*` in the source they quote — the
 same length, so columns and carets stay right — and every masked word is replaced in their
-messages too. Personnummer are masked separately, when output is printed (`console.report`).
+messages too. Anything shaped like a personnummer or a reservnummer is masked the same way, wherever
+it is in the file: a number with a wrong check digit is still most likely a real person's.
 """
 
 from __future__ import annotations
@@ -21,9 +22,20 @@ _KEY = re.compile(r"^(\s*)(" + "|".join(SECRET_KEYS) + r")\s*:(.*)$")
 _KEEP = set(" \t{}[],:\"'")
 
 
+_PERSONNUMMER = re.compile(r"(?<![0-9A-Za-z])(?:[0-9]{2})?[0-9]{6}[-+]?[0-9A-Za-z][0-9]{2}[0-9A-Za-z]"
+                           r"(?![0-9A-Za-z])")
+
+
+def personnummer_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) offsets of everything shaped like a personnummer, samordningsnummer or
+    reservnummer (letters among the last four), valid or not."""
+    return [(m.start(), m.end()) for m in _PERSONNUMMER.finditer(text)
+            if sum(c.isdigit() for c in m.group()) >= 9]
+
+
 def masked_spans(text: str) -> list[tuple[int, int]]:
     """(start, end) offsets of the secret parts of a citizen file's text: the values and keys of the
-    mappings under the secret keys, in block or flow style."""
+    mappings under the secret keys, in block or flow style, and personnummer-shaped text."""
     spans: list[tuple[int, int]] = []
     block_indent = None
     offset = 0
@@ -38,7 +50,7 @@ def masked_spans(text: str) -> list[tuple[int, int]]:
         elif line.strip() and not line.lstrip().startswith("#"):
             block_indent = None
         offset += len(line) + 1
-    return spans + _flow_spans(text)
+    return spans + _flow_spans(text) + personnummer_spans(text)
 
 
 _FLOW = re.compile(r"\b(" + "|".join(SECRET_KEYS) + r")\s*:\s*\{")

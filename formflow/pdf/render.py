@@ -78,7 +78,11 @@ def write_file(path: Path, data: bytes) -> None:
 
 
 def checked(doc: PdfDocument, limits: Limits, pdf_ua: bool) -> Job:
-    """The job for `doc`, or `PdfError` at once when its template is missing or it is too big."""
+    """The job for `doc`, or `PdfError` at once when a library is too old to render safely, its
+    template is missing or it is too big."""
+    problem = dependency_diagnostic()
+    if problem is not None:
+        raise PdfError(problem)
     try:
         template_dir(doc.template)
     except FileNotFoundError as exc:
@@ -87,6 +91,17 @@ def checked(doc: PdfDocument, limits: Limits, pdf_ua: bool) -> Job:
     if problem:
         raise PdfError(limit_diagnostic(problem))
     return Job(doc, limits, pdf_ua)
+
+
+def dependency_diagnostic():
+    """FF909 when jinja2 or weasyprint is older than the versions with the fixes formflow relies on."""
+    from formflow.pdf.versions import too_old
+
+    old = too_old()
+    if not old:
+        return None
+    return make("FF909", "PDFs are not rendered with " + "; ".join(old), None, None,
+                help="upgrade them, e.g. `pip install -U 'jinja2>=3.1.6' 'weasyprint>=70'`")
 
 
 def _in_process(job: Job) -> bytes:

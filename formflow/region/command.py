@@ -23,6 +23,7 @@ from formflow.console import Format
 from formflow.console import guard as _guard
 from formflow.console import report as _report
 from formflow.diagnostics.model import Diagnostic, make
+from formflow.simulate.terminal import safe
 
 if TYPE_CHECKING:  # the commands import the loader and model when they run
     from formflow.region.load import RegionFile
@@ -205,5 +206,5 @@ def add_clinic_(region: Path = typer.Argument(..., help="A region folder or its 
     if format is Format.json:
         typer.echo(json.dumps({"written": str(result.path), "clinic": id}))
     else:
-        typer.echo(f"added clinic '{id}' to {result.path}")
+        typer.echo(f"added clinic '{id}' to {safe(str(result.path))}")
     raise typer.Exit(0)

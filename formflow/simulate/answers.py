@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import mimetypes
 import re
+import unicodedata
 from decimal import Decimal
 
 from formflow.simulate.values import add_duration, show
@@ -113,12 +114,40 @@ def _range_words(low, high) -> str:
     return f"at least {show(low)}" if low is not None else f"at most {show(high)}"
 
 
+DEFAULT_MAX_LENGTH = 5000  # a text question without max_length (REFERENCE, Limits)
+# Characters that show nothing but are neither spaces nor format characters (category Cf, which
+# holds the zero-width space, joiners, word joiner, byte order mark, soft hyphen and bidi marks).
+_BLANK_LOOKING = frozenset("\u034f\u115f\u1160\u17b4\u17b5\u2800\u3164\uffa0")
+
+
+def is_blank(text: str) -> bool:
+    """Whether a text shows nothing: only spaces, zero-width and other invisible characters."""
+    return all(c.isspace() or c in _BLANK_LOOKING or unicodedata.category(c) == "Cf" for c in text)
+
+
+def text_limit(question) -> int:
+    """The longest answer a text question takes: its max_length, or the default."""
+    limit = question.get("max_length") if isinstance(question, dict) else question.max_length
+    return DEFAULT_MAX_LENGTH if limit is None else limit
+
+
+def text_answer_problem(question, text: str) -> AnswerError | None:
+    """Why an (already stripped) text is not a valid answer, or None. `question` is the compiled
+    question or the analyser's; both must agree with what the service accepts."""
+    limit = text_limit(question)
+    if len(text) > limit:
+        return AnswerError(f"the text is {len(text)} characters; at most {limit} are allowed")
+    required = question["required"] if isinstance(question, dict) else question.required
+    if required and is_blank(text):
+        return AnswerError("the text is empty" if not text else "the text has only invisible characters",
+                           "write something, or leave the question out if it is optional")
+    return None
+
+
 def _text(question, text, today):
-    limit = question.get("max_length")
-    if limit is not None and len(text) > limit:
-        raise AnswerError(f"the text is {len(text)} characters; at most {limit} are allowed")
-    if question["required"] and not text:
-        raise AnswerError("the text is empty", "write something, or leave the question out if it is optional")
+    problem = text_answer_problem(question, text)
+    if problem is not None:
+        raise problem
     return text
 
 

@@ -61,6 +61,7 @@ _SV_ANSWER_ERRORS = (
     (r"the answer must be at most (\S+)(.*)", r"svaret ska vara högst \1\2"),
     (r"the text is (\d+) characters; at most (\d+) are allowed", r"texten har \1 tecken, högst \2 får plats"),
     (r"the text is empty", "texten är tom"),
+    (r"the text has only invisible characters", "texten innehåller bara osynliga tecken"),
     (r"write something, or leave the question out if it is optional", "skriv något"),
     (r"expected a date written YYYY-MM-DD", "skriv datumet som ÅÅÅÅ-MM-DD"),
     (r"that date does not exist", "det datumet finns inte"),

@@ -52,8 +52,9 @@ def load_program(doc: dict, *, validate: bool = True) -> Program:
         raise FormInvalid(["this is not a formflow form (its \"format\" is not \"formflow/form\")"])
     if validate:
         from formflow.emit.schema import validation_errors
+        from formflow.simulate.form_guard import problems as guard_problems
 
-        problems = validation_errors("form", doc)
+        problems = guard_problems(doc) or validation_errors("form", doc)
         if problems:
             raise FormInvalid(problems)
     questions = {q["id"]: q for q in doc["questions"]}

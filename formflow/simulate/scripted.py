@@ -71,13 +71,24 @@ def run_scripted(program: Program, facts, node, source) -> Scripted:
     """Type the answers, walk, and report what the walk shows about them."""
     answers, problems, spans = typed_answers(program, node, source, facts.today)
     if has_errors(problems):
-        return Scripted(None, tuple(problems))
+        return Scripted(None, tuple(problems + _missing(program, facts, answers, spans, source)))
     result = walk(program, facts, answers, complete=True)
     problems += [make("FF603", f"'{q}' is answered but the route never asks it", source, spans[q],
                       "not on this route", help="the route ended before it or took another branch")
                  for q in result.unused]
     problems += walk_problems(program, result, source)
     return Scripted(result, tuple(problems))
+
+
+def _missing(program: Program, facts, answers: dict, spans: dict, source) -> list[Diagnostic]:
+    """The first required question the route reaches with no answer at all, found by walking the
+    valid answers: reported with the other problems, so that one run shows everything to fix. (A
+    question whose answer was refused is not "missing"; its refusal is already reported.)"""
+    result = walk(program, facts, answers, complete=True)
+    refused = set(spans) - set(answers)
+    if result.pending is None or result.pending in spans or refused & set(result.asked):
+        return []  # past a refused answer the route is not known
+    return walk_problems(program, result, source)[:1]
 
 
 def walk_problems(program: Program, result: Walk, source) -> list[Diagnostic]:

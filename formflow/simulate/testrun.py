@@ -248,14 +248,16 @@ class _Runner:
 
 def _walked(program, sfile: ScenarioFile, spec: ScenarioSpec, citizen, expect, answers, start: float,
             gate=None) -> ScenarioResult:
+    from formflow.simulate.private import without_free_text
     from formflow.simulate.scripted import run_scripted
     from formflow.simulate.transcript import describe_facts, render_text
 
     facts = citizen.facts()
     source, node = answers
     scripted = run_scripted(program, facts, node, source)
-    walk, diags = scripted.walk, tuple(_placed(d, spec, sfile) for d in scripted.diagnostics)
-    route = render_text(program, walk, facts) if walk is not None else ""
+    walk = scripted.walk
+    diags = without_free_text((_placed(d, spec, sfile) for d in scripted.diagnostics), program, node, source)
+    route = render_text(program, walk, facts, private=True) if walk is not None else ""
     common = dict(citizen=describe_facts(facts), route=route, walk=walk, person=citizen)
     line = sfile.source.line_col(spec.name_span.start)[0]
     if has_errors(diags):

@@ -3,7 +3,9 @@
 The transcript shows the route in order — pages, the questions asked with their answers, the
 conditions decided and where they are in the flow, derived values, triggers — then the outcome
 and its message. The citizen is described by the facts the flow can read, never by the
-personnummer: transcripts end up in CI logs.
+personnummer: transcripts end up in CI logs. For the same reason a `private` transcript (the
+one `formflow test` prints and writes to JUnit XML) shows free text — text answers and text
+values — only as its length: a citizen's own words about their health are not test output.
 """
 
 from __future__ import annotations
@@ -20,12 +22,21 @@ def describe_facts(facts) -> str:
             f"today {facts.today}")
 
 
-def render_text(program: Program, walk: Walk, facts, lang: str = "sv") -> str:
+def private_text(value: str) -> str:
+    """Free text as CI may see it: its length only."""
+    return f"(free text, {len(value)} character{'s' if len(value) != 1 else ''})"
+
+
+def _shown(value, private: bool) -> str:
+    return private_text(value) if private and isinstance(value, str) else show(value)
+
+
+def render_text(program: Program, walk: Walk, facts, lang: str = "sv", private: bool = False) -> str:
     title = program.text(program.doc["flow"]["title"], lang)
     lines = [f"flow {program.flow_id}: {safe(title)}", f"  {describe_facts(facts)}", "", "route:"]
     depth = 1
     for step in walk.trace:
-        lines.append(_step_line(program, walk, step, lang, depth))
+        lines.append(_step_line(program, walk, step, lang, depth, private))
         if step[0] == "page":
             depth = 2
     lines.append("")
@@ -33,7 +44,7 @@ def render_text(program: Program, walk: Walk, facts, lang: str = "sv") -> str:
     return "\n".join(lines) + "\n"
 
 
-def _step_line(program, walk, step, lang, depth) -> str:
+def _step_line(program, walk, step, lang, depth, private) -> str:
     pad = "  " * depth
     kind = step[0]
     if kind == "page":
@@ -44,13 +55,14 @@ def _step_line(program, walk, step, lang, depth) -> str:
         label = safe(program.text(q["label"], lang))
         if q["type"] == "info":
             return f"{pad}i {step[1]}: {label}"
-        answer = show(walk.answers[step[1]]) if step[1] in walk.answers else "(not answered)"
+        text_answer = private and q["type"] == "text"
+        answer = (_shown(walk.answers[step[1]], text_answer) if step[1] in walk.answers else "(not answered)")
         return f"{pad}? {step[1]}: {label}\n{pad}    = {safe(answer)}"
     if kind == "if":
         at = program.conditions[step[1]].at
         return f"{pad}if at line {at['line']}: {'true' if step[2] else 'false'}"
     if kind == "let":
-        return f"{pad}let {step[1]} = {safe(show(walk.values[step[1]]))}"
+        return f"{pad}let {step[1]} = {safe(_shown(walk.values[step[1]], private))}"
     return f"{pad}{kind} {step[1]}"
 
 

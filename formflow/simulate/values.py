@@ -52,11 +52,16 @@ def add_duration(day: dt.date, amount: int, unit: str, sign: int = 1) -> dt.date
 
 
 def years_between(start: dt.date, end: dt.date) -> int:
-    """Completed years from `start` to `end` (negative when `end` is earlier)."""
+    """Completed years from `start` to `end` (negative when `end` is earlier). As for ages (Lag
+    (1930:173) 1 §), a year from 29 February is complete on 28 February when the year has no 29th:
+    the same date `add_months(start, 12)` gives."""
     if end < start:
         return -years_between(end, start)
+    anniversary = (start.month, start.day)
+    if anniversary == (2, 29) and not calendar.isleap(end.year):
+        anniversary = (2, 28)
     years = end.year - start.year
-    if (end.month, end.day) < (start.month, start.day):
+    if (end.month, end.day) < anniversary:
         years -= 1
     return years
 

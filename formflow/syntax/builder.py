@@ -17,6 +17,11 @@ from formflow.syntax import ast
 from formflow.syntax.lexer import Tok as Token
 
 MAX_EXPR_DEPTH = 100
+MAX_DIGITS = 15  # significant digits of any number literal (REFERENCE, Limits)
+# The longest duration literal, per unit: 200 years, so that `today` or a birth date moved by one
+# stays a real date. Checked where the literal is, so that no later stage does date arithmetic
+# that cannot be done (REFERENCE, Limits).
+DURATION_LIMITS = {"days": 73_050, "weeks": 10_436, "months": 2_400, "years": 200}
 _ESCAPES = {'"': '"', "\\": "\\", "n": "\n"}
 _ESCAPE_RE = re.compile(r"\\(.?)", re.S)
 _UNITS = {"day": "days", "week": "weeks", "month": "months", "year": "years"}
@@ -63,6 +68,35 @@ class Builder:
         self.source = source
         self.diagnostics: list[Diagnostic] = []
         self._depth: dict[int, int] = {}
+
+    # ------------------------------------------------------------ literal domains
+    def _too_many_digits(self, raw: str, span: Span) -> bool:
+        """FF306 for a number literal with more than MAX_DIGITS significant digits (which no
+        setting needs, and which Python cannot even convert past 4300 digits)."""
+        digits = raw.lstrip("+-").replace(".", "").lstrip("0")
+        if len(digits) <= MAX_DIGITS:
+            return False
+        shown = raw if len(raw) <= 20 else raw[:20] + "..."
+        self.diagnostics.append(make("FF306", f"the number {shown} has more than {MAX_DIGITS} digits", self.source,
+                                     span, "too many digits", help=f"numbers are limited to {MAX_DIGITS} significant digits"))
+        return True
+
+    def _whole(self, tok: Token) -> int:
+        """A whole-number setting (max_length, decimals, attempts...): its range is checked later,
+        by the rule that knows it; here only that it is a number at all (0 when it is not)."""
+        return 0 if self._too_many_digits(str(tok), _span(tok)) else int(tok)
+
+    def _amount(self, tok: Token, unit: str) -> int:
+        """The amount of a duration literal, within DURATION_LIMITS (0 after a diagnostic)."""
+        amount = self._whole(tok)
+        limit = DURATION_LIMITS.get(unit)
+        if limit is not None and amount > limit:
+            self.diagnostics.append(make(
+                "FF306", f"a duration of {amount if amount < 10**6 else 'more than a million'} {unit} is too long",
+                self.source, _span(tok), f"at most {limit} {unit}",
+                help=f"a duration is at most 200 years ({limit} {unit}); dates must stay real dates"))
+            return 0
+        return amount
 
     # ------------------------------------------------------------ texts
     def string_lit(self, c):
@@ -172,7 +206,8 @@ class Builder:
         return ast.Attr("one_active_booking", True, _cover(c))
 
     def gate_horizon(self, c):
-        return ast.Attr("horizon", (int(c[1]), _UNITS.get(str(c[2]), str(c[2]))), _cover(c))
+        unit = _UNITS.get(str(c[2]), str(c[2]))
+        return ast.Attr("horizon", (self._amount(c[1], unit), unit), _cover(c))
 
     def gate_accept_risk(self, c):
         return ast.Attr("accept_risk", self.string_lit([c[1]])[0], _cover(c))
@@ -187,7 +222,7 @@ class Builder:
         return ast.Attr("login", _ident(c[1]), _cover(c))
 
     def route_code(self, c):
-        attempts = int(c[3]) if len(c) > 3 else None
+        attempts = self._whole(c[3]) if len(c) > 3 else None
         return ast.Attr("invitation_code", (self.string_lit([c[1]])[0], attempts), _cover(c))
 
     def route_open_invitation(self, c):
@@ -214,7 +249,7 @@ class Builder:
     def pdf_valid(self, c):
         unit = _UNITS.get(str(c[2]), str(c[2]))
         condition = c[4] if len(c) > 4 else None
-        return ast.PdfItem("valid", (int(c[1]), unit, condition), _cover(c))
+        return ast.PdfItem("valid", (self._amount(c[1], unit), unit, condition), _cover(c))
 
     def pdf_row(self, c):
         attrs = {a.key: a for a in _nodes(c[2:], ast.Attr)}
@@ -283,10 +318,10 @@ class Builder:
         return ast.Attr("accept", tuple(self.string_lit([t])[0] for t in _tokens(c, "STRING")), _cover(c))
 
     def max_length(self, c):
-        return ast.Attr("max_length", int(c[1]), _cover(c))
+        return ast.Attr("max_length", self._whole(c[1]), _cover(c))
 
     def decimals(self, c):
-        return ast.Attr("decimals", int(c[1]), _cover(c))
+        return ast.Attr("decimals", self._whole(c[1]), _cover(c))
 
     def min(self, c):
         return ast.Attr("min", c[1], _cover(c))
@@ -299,6 +334,8 @@ class Builder:
 
     def signed_number(self, c):
         raw = "".join(str(x) if isinstance(x, Token) else x.raw for x in c)
+        if self._too_many_digits(raw, _cover(c)):
+            raw = "0"
         return ast.Bound("number", raw, _cover(c))
 
     def date_bound(self, c):
@@ -307,7 +344,8 @@ class Builder:
     def today_bound(self, c):
         if len(c) == 1:
             return ast.Bound("today", "", _cover(c))
-        sign, amount, unit = c[1], int(c[2]), _UNITS.get(str(c[3]), str(c[3]))
+        sign, unit = c[1], _UNITS.get(str(c[3]), str(c[3]))
+        amount = self._amount(c[2], unit)
         signed = amount if sign == "+" else -amount
         return ast.Bound("today", f"{sign}{amount} {unit}", _cover(c), signed, unit)
 
@@ -366,7 +404,8 @@ class Builder:
         return ast.DateLit(str(c[0]), _span(c[0]))
 
     def duration(self, c):
-        return ast.Duration(int(c[0]), _UNITS.get(str(c[1]), str(c[1])), _cover(c))
+        unit = _UNITS.get(str(c[1]), str(c[1]))
+        return ast.Duration(self._amount(c[0], unit), unit, _cover(c))
 
     def yes(self, c):
         return ast.Bool(True, _cover(c))

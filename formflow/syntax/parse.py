@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 
 from formflow.diagnostics.model import Diagnostic, has_errors, make
 from formflow.source import Source
-from formflow.syntax import ast, errors, lalr, preflight
+from formflow.syntax import ast, errors, lalr, limits, preflight
 from formflow.syntax.builder import Builder
 
 
@@ -29,11 +30,12 @@ def parse_bytes(name: str, raw: bytes) -> ParseResult:
 
 
 def parse_text(name: str, text: str) -> ParseResult:
-    return parse_source(Source.from_text(name, text))
+    return parse_source(Source.from_text(name, unicodedata.normalize("NFC", text)))
 
 
 def parse_source(source: Source) -> ParseResult:
     found = preflight.scan(source) + preflight.nesting(source)
+    found = found or limits.scan(source)
     if found:
         return ParseResult(source, None, tuple(found))
     errors.learn_keywords(lalr.table().keywords)

@@ -16,6 +16,8 @@ from formflow.check.rules import (
     flow_id,
     gate_citizen_texts,
     gate_home_region,
+    id_case,
+    id_reserved,
     gate_passable,
     missing_outcome,
     nested_pages,
@@ -37,7 +39,9 @@ from formflow.check.rules import (
 ALL_RULES = (
     settings,
     duplicate_ids,
+    id_case,
     reserved_words,
+    id_reserved,
     undefined_names,
     answer_availability,
     expression_types,
