@@ -303,7 +303,7 @@ def _state(engine, model) -> tuple:
     from formflow.inputs.booking_state import BookingState, IssuedCode
 
     ev = evidence_of(engine.enc)
-    codes = {name: _code(name) for name, var in ev.codes.items() if model.truth(var)}
+    codes = {name: _code(name, n) for n, (name, var) in enumerate(ev.codes.items()) if model.truth(var)}
     issued = {name: IssuedCode(code) for name, code in codes.items()}
     attempts = {}
     for g in engine.flow.gates:
@@ -379,10 +379,12 @@ def _config(claim: Claim) -> dict:
             "gates": [gate_config(claim.gate, lambda span: {"line": 0, "column": 0})]}
 
 
-def _code(invitation: str) -> str:
-    """A made-up code for a counterexample's letter (no real code is ever known to formflow)."""
+def _code(invitation: str, number: int) -> str:
+    """A made-up code for a counterexample's letter (no real code is ever known to formflow); the
+    `number`th invitation's, so that codes of different invitations differ, as the proof assumes
+    (the gate compares a typed code with every invitation's)."""
     letters = "".join(c for c in invitation.upper() if c in string.ascii_uppercase + string.digits)[:4] or "KOD"
-    return f"{letters.ljust(4, 'X')}-0000"
+    return f"{letters.ljust(4, 'X')}-{number:04d}"
 
 
 def _booking_id(invitation: str) -> str:
