@@ -144,9 +144,31 @@ def _booking(low: _Lowering, decl: ast.OutcomeDecl) -> M.Booking | None:
     name = lambda key: one[key].name if key in one else None  # noqa: E731
     flags = tuple(M.Flag(low.texts(a.value[0]), low.expr(a.value[1]) if a.value[1] is not None else None)
                   for a in attrs if a.key == "flag")
+    fallback = one.get("when_full")
     return M.Booking(name("appointment"), name("through"), name("terms"),
                      tuple(i.name for i in one.get("clinics", ())), "attach_answers" in one, name("attach_pdf"),
-                     flags, name("handoff"))
+                     flags, name("handoff"), _window(low, [a for a in attrs if a.key == "window"]),
+                     M.Fallback(fallback[0].name, low.texts(fallback[1])) if fallback else None)
+
+
+def _window(low: _Lowering, attrs) -> M.Window | None:
+    """The window rules of a booking (None when it has none); a rule given twice is FF414."""
+    if not attrs:
+        return None
+    single = {a.value[0]: a.value[1] for a in attrs}
+    dates = []
+    for a in attrs:
+        rule, value, condition = a.value
+        if rule not in ("not_before", "before", "not_within"):
+            continue
+        when = low.expr(condition) if condition is not None else None
+        if rule == "not_within":
+            (amount, unit), expr = value
+            dates.append(M.DateRule(rule, low.expr(expr), amount * (7 if unit == "weeks" else 1), when, a.span))
+        else:
+            dates.append(M.DateRule(rule, low.expr(value), None, when, a.span))
+    return M.Window(single.get("lead_minutes"), single.get("within_hours"), single.get("within_working_days"),
+                    bool(single.get("today_only")), tuple(dates))
 
 
 def _gate(low: _Lowering, gate: ast.GateDecl) -> M.Gate:
