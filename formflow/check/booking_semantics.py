@@ -58,10 +58,14 @@ def _window_dates(walker, decl) -> None:
             walker.sem.used.add(attr.value[0].name)
         if attr.key != "window" or window_date(attr) is None:
             continue
-        expr = window_date(attr)
+        from formflow.check.semantics import when_true
+
+        expr, condition, guards = window_date(attr), attr.value[2], []
+        if condition is not None:  # `when answered(q)`: the date may read q
+            walker.sem.conditions.append((condition, walker.expr(condition)))
+            guards = walker.add(when_true(condition))
         walker.sem.window_dates.append((attr, expr, walker.expr(expr)))
-        if attr.value[2] is not None:
-            walker.sem.conditions.append((attr.value[2], walker.expr(attr.value[2])))
+        walker.avail.difference_update(guards)
 
 
 def _common(end_avail: dict, outcomes: list[str]) -> set[str]:

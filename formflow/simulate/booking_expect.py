@@ -15,7 +15,8 @@
         booking:
           allowed: yes                       # required
           route: phase_1                     # the route taken (null: none)
-          reasons: [wrong code]              # each text appears in a reason of the decision or a route
+          reasons: [wrong code]              # each text appears in a reason of the decision, of a route, or
+                                             # why the booking cannot be made (a chosen slot not offered)
           flags: ["Hälsodeklaration: andra dosen"]   # exactly these flag texts travel with the booking
           offered: 3                         # how many slots are offered (needs slots_file)
           first_slot: 2021-04-12T13:00       # the earliest offered, Swedish time
@@ -219,7 +220,7 @@ def compare_booking(expect: BookingExpectation, d) -> list[tuple[str, str, str]]
         out.append(("booking", "allowed" if expect.allowed else "denied", f"{shown} ({why})" if why else shown))
     if expect.route is not ... and expect.route != d.route:
         out.append(("booking route", expect.route or "none", d.route or "none"))
-    said = list(d.reasons) + [r for route in d.routes for r in route.reasons]
+    said = list(d.reasons) + [r for route in d.routes for r in route.reasons] + list(d.booking_problems)
     for text in expect.reasons:
         if not any(text.casefold() in r.casefold() for r in said):
             out.append(("booking reason", f"a reason containing '{text}'", "; ".join(said) or "no reasons"))
