@@ -129,3 +129,23 @@ def _date_refusal(day: date, d: DateLimit) -> Refusal | None:
     if d.rule == "not_within" and abs((day - d.day).days) < d.days_apart:
         return Refusal(TOO_CLOSE, f"less than {d.days_apart} days from {d.day.isoformat()} {where}")
     return None
+
+
+def not_analysed(flow, line_of) -> list[str]:
+    """What `formflow prove` says it does not prove about a flow's booking windows and fallbacks.
+
+    Which slots a window lets through depends on the times a booking system has free when the
+    citizen books, which no flow says; the analyser proves routes, not slots. Windows are checked
+    by `formflow check` (FF741-FF743, FF204 for a date rule reading an answer the route may not
+    have), and their verdicts by `gate evaluate` and scenarios."""
+    notes = []
+    for o in flow.outcomes:
+        b = o.booking
+        if b is None or (b.window is None and b.fallback is None):
+            continue
+        what = " and ".join(x for x, present in (("the booking window", b.window is not None),
+                                                  (f"the fallback to '{b.fallback.outcome}'" if b.fallback else "",
+                                                   b.fallback is not None)) if present)
+        notes.append(f"{what} of '{o.id}' (line {line_of(o.span)}): which slots are offered depends on the "
+                     "times free when the citizen books; `formflow gate evaluate --slots` and scenarios check it")
+    return notes
