@@ -49,4 +49,4 @@ def test_a_failing_scenario_fails_the_build(tmp_path):
     assert r.returncode == 1
     assert "scenario 'chest pain, call 112' failed" in r.stdout
     assert "self_care_advice" in r.stdout and "call_112" in r.stdout
-    assert "23 passed, 1 failed" in r.stdout
+    assert "33 passed, 1 failed" in r.stdout  # 23 symptom assessment, 10 book_care
