@@ -13,7 +13,8 @@ holiday as a working day because a code was mistyped. The rule itself is `bookin
 
 from __future__ import annotations
 
-from formflow.booking.working_days import CATEGORIES, WEEKDAYS, WorkingDays, holiday_problem
+from formflow.booking.working_days import (CATEGORIES, DEFAULT_CATEGORIES, DEFAULT_COUNTRY, WEEKDAYS, WorkingDays,
+                                           holiday_problem)
 from formflow.diagnostics.model import make
 from formflow.inputs.yamlnode import YMap, YNode, YScalar, as_date, as_list, as_map, as_text, check_keys, head
 
@@ -62,7 +63,9 @@ def _names(reader, ymap: YMap, key: str, allowed: tuple[str, ...]) -> tuple[str,
 
 
 def _check_holidays(reader, ymap: YMap, country: str, categories: tuple[str, ...]) -> None:
-    problem = holiday_problem(country, categories) if ymap.get("holidays") or ymap.get("categories") else None
+    if (country, categories) == (DEFAULT_COUNTRY, DEFAULT_CATEGORIES):
+        return  # the default set (tests/test_booking_windows.py): no need to import the package to load a region
+    problem = holiday_problem(country, categories)
     if problem is None:
         return
     node = ymap.get("holidays") if "country" in problem else (ymap.get("categories") or ymap.get("holidays"))
