@@ -404,3 +404,15 @@ def test_prove_says_plainly_what_it_does_not_analyse():
     assert r.exit_code == 0, r.output
     notes = json.loads(r.output)["not_analysed"]
     assert len(notes) == 3 and all("which slots are offered depends on the times free" in n for n in notes)
+
+
+def test_region_show_states_working_days_lead_times_and_clinic_windows():
+    runner = CliRunner()
+    text = runner.invoke(app, ["region", "show", str(JONKOPING)]).output
+    assert "Working days: monday, tuesday, wednesday, thursday, friday; not the holidays of SE (public, de_facto)" in text
+    assert "Lead time: cosmic books from 15 minutes after now" in text
+    assert "Clinic window: vc_bankeryd, 14 days ahead, from 60 minutes after now" in text
+    data = json.loads(runner.invoke(app, ["region", "show", str(JONKOPING), "--format", "json"]).output)
+    bankeryd = next(c for c in data["clinics"] if c["id"] == "vc_bankeryd")
+    assert (bankeryd["horizon_days"], bankeryd["lead_minutes"]) == (14, 60)
+    assert data["working_days"]["categories"] == ["public", "de_facto"]
