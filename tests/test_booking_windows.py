@@ -416,3 +416,17 @@ def test_region_show_states_working_days_lead_times_and_clinic_windows():
     bankeryd = next(c for c in data["clinics"] if c["id"] == "vc_bankeryd")
     assert (bankeryd["horizon_days"], bankeryd["lead_minutes"]) == (14, 60)
     assert data["working_days"]["categories"] == ["public", "de_facto"]
+
+
+def test_the_gate_schema_refuses_a_window_formflow_would_not_write(book_care):
+    import copy
+
+    import jsonschema
+
+    schema = json.loads((ROOT / "formflow" / "schemas" / "gate.schema.json").read_text(encoding="utf-8"))
+    jsonschema.validate(book_care.config, schema)
+    for key, value in (("within_working_days", 61), ("within_hours", 0), ("lead_minutes", -1)):
+        bad = copy.deepcopy(book_care.config)
+        bad["bookings"][0]["window"][key] = value
+        with pytest.raises(jsonschema.ValidationError):
+            jsonschema.validate(bad, schema)
