@@ -20,7 +20,8 @@ def build(folder, out):
 def test_build_runs_every_region_scenario_and_renders_sample_pdfs(tmp_path):
     r = build(ROOT / "regions", tmp_path / "out")
     assert r.returncode == 0, r.stdout + r.stderr
-    assert "80 scenarios in 4 files: 80 passed, 0 failed" in r.stdout
+    assert "95 scenarios in 6 files: 95 passed, 0 failed" in r.stdout  # 5 Halland second-dose, 10 Jönköping booking
+    assert (tmp_path / "out" / "jonkoping" / "book_care.gate.json").is_file()
     assert (tmp_path / "out" / "halland" / "covid_vaccination.gate.json").is_file()  # build writes gate configs
     assert "jonkoping.symptom_assessment         24  20/20 100.0%" in r.stdout
     pdfs = sorted((tmp_path / "out" / "skane" / "pdf" / "health_declaration").glob("*.pdf"))
@@ -48,4 +49,4 @@ def test_a_failing_scenario_fails_the_build(tmp_path):
     assert r.returncode == 1
     assert "scenario 'chest pain, call 112' failed" in r.stdout
     assert "self_care_advice" in r.stdout and "call_112" in r.stdout
-    assert "23 passed, 1 failed" in r.stdout
+    assert "33 passed, 1 failed" in r.stdout  # 23 symptom assessment, 10 book_care

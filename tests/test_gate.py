@@ -325,6 +325,8 @@ def _scenario_run(tmp_path, body: str):
 
     root = tmp_path / "regions" / "halland"
     shutil.copytree(HALLAND, root)
+    for other in (root / "scenarios").glob("*.yaml"):  # only the scenario under test runs
+        other.unlink()
     (root / "scenarios" / "covid_vaccination.yaml").write_text("flow: covid_vaccination\nscenarios:\n" + body,
                                                                encoding="utf-8")
     return run_scenarios([root])
@@ -460,7 +462,7 @@ def test_interactive_simulate_asks_for_the_code_a_route_needs():
     import subprocess
     import sys
 
-    answers = "\n3\nnej\nnej\n1\nnej\nnej\n1\nja\nhk7q 4932\n"  # info, household, healthy, consent, the code
+    answers = "\n3\nnej\nnej\n1\nnej\nnej\n1\n\nja\nhk7q 4932\n"  # info, household, healthy, no other vaccine, consent, the code
     r = subprocess.run([sys.executable, str(ROOT / "cli.py"), "simulate", str(FLOW), "--citizen",
                         str(SCEN / "citizens/household_fas1.yaml")], input=answers, capture_output=True, text=True,
                        timeout=60, cwd=str(ROOT))

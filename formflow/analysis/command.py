@@ -46,7 +46,7 @@ def prove(flow: Path = typer.Argument(..., help="A .flow file (its region.yaml a
 
     if not flow.is_file():
         _usage(f"{flow}: no such flow file")
-    diagnostics, analysis, line_of = _analysed(flow)
+    diagnostics, analysis, line_of, not_analysed = _analysed(flow)
     if analysis is None:
         _report(diagnostics, Format.json if format == OutFormat.json else Format.text, 1)
         raise typer.Exit(1)
@@ -61,9 +61,12 @@ def prove(flow: Path = typer.Argument(..., help="A .flow file (its region.yaml a
             typer.echo(f"error: cannot write to {out_dir}: {exc}", err=True)
             raise typer.Exit(1)
     if format == OutFormat.json:
-        typer.echo(json.dumps(to_json(analysis, props, written, line_of, replayed), ensure_ascii=False, indent=2, sort_keys=True))
+        out = dict(to_json(analysis, props, written, line_of, replayed), not_analysed=not_analysed)
+        typer.echo(json.dumps(out, ensure_ascii=False, indent=2, sort_keys=True))
     else:
         typer.echo(to_text(analysis, props, written, replayed, examples))
+        for note in not_analysed:
+            typer.echo(f"note: not analysed: {note}")
         if out_dir is not None and not _finds_flow(out_dir, analysis.flow_id, flow):
             typer.echo(f"note: {out_dir} is not inside the region of {flow}; `formflow test` finds a scenario's "
                        "flow through the region.yaml above it (use e.g. regions/<region>/scenarios/)")
@@ -72,7 +75,8 @@ def prove(flow: Path = typer.Argument(..., help="A .flow file (its region.yaml a
 
 
 def _analysed(path: Path):
-    """(diagnostics, Analysis | None, line_of): the flow parsed, checked against its region, analysed with proofs."""
+    """(diagnostics, Analysis | None, line_of, notes on what is not analysed): the flow parsed, checked
+    against its region, analysed with proofs."""
     from formflow import api
     from formflow.analysis import analyse
     from formflow.check import check_flow
@@ -80,17 +84,21 @@ def _analysed(path: Path):
     from formflow.ir.lower import lower
     from formflow.syntax.parse import parse_bytes
 
+    from formflow.booking.windows import not_analysed
+
     parsed = parse_bytes(str(path), read_bytes(path))
     if not parsed.ok:
-        return parsed.diagnostics, None, None
+        return parsed.diagnostics, None, None, []
     checked = check_flow(parsed.source, parsed.flow, api.region_context_of(path))
     diagnostics = tuple(parsed.diagnostics) + tuple(checked.diagnostics)
     if not checked.ok:
-        return diagnostics, None, None
-    analysis = analyse(lower(checked.context), parsed.source, prove=True, home_region=api.region_code_of(path))
+        return diagnostics, None, None, []
+    flow = lower(checked.context)
+    analysis = analyse(flow, parsed.source, prove=True, home_region=api.region_code_of(path))
     if not analysis.properties:  # the analyser could not run (FF811/FF905): its diagnostics say why
-        return diagnostics + tuple(analysis.diagnostics), None, None
-    return diagnostics, analysis, lambda span: None if span is None else parsed.source.line_col(span.start)[0]
+        return diagnostics + tuple(analysis.diagnostics), None, None, []
+    line_of = lambda span: None if span is None else parsed.source.line_col(span.start)[0]  # noqa: E731
+    return diagnostics, analysis, line_of, not_analysed(flow, line_of)
 
 
 def _selected(props, wanted: list[str]):

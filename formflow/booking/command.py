@@ -1,7 +1,7 @@
 """`formflow gate evaluate`: may this citizen book, after these answers? (mounted by cli.py)
 
-    formflow gate evaluate FLOW --citizen FILE --answers FILE [--slots FILE] [--code CODE]
-                                [--state FILE [--update-state]] [--lang sv] [--format text|json]
+    formflow gate evaluate FLOW --citizen FILE --answers FILE [--slots FILE [--clinic ID] [--slot ID|TIME]]
+                                [--code CODE] [--state FILE [--update-state]] [--lang sv] [--format text|json]
 
 The flow is compiled as `formflow compile` would compile it; the walk runs on the form and the
 decision is made on the gate configuration (`formflow.booking.gate`). Exit codes: 0 allowed,
@@ -43,6 +43,9 @@ def evaluate(flow: Path = typer.Argument(..., help="A .flow file that books (its
              citizen: Path = typer.Option(..., "--citizen", help="Citizen file (with its optional `booking:` state)."),
              answers: Path = typer.Option(..., "--answers", help="Answers file for the walk."),
              slots: Optional[Path] = typer.Option(None, "--slots", help="Slots fixture: which free times are offered."),
+             clinic: Optional[str] = typer.Option(None, "--clinic", help="The clinic the citizen chooses (with --slots)."),
+             slot: Optional[str] = typer.Option(None, "--slot", help="The slot the citizen chooses: its id or its "
+                                                "Swedish start time YYYY-MM-DDTHH:MM (with --slots; default: the first)."),
              code: Optional[str] = typer.Option(None, "--code", help="The invitation code the citizen enters."),
              state: Optional[Path] = typer.Option(None, "--state", help="Gate state file: wrong codes, locks, "
                                                   "used codes (a missing file is an empty record)."),
@@ -57,6 +60,8 @@ def evaluate(flow: Path = typer.Argument(..., help="A .flow file that books (its
         if path is not None and not path.is_file():
             _usage(f"{option}: no such file: {path}")
     _check_state_options(state, update_state)
+    if (clinic is not None or slot is not None) and slots is None:
+        _usage("--clinic and --slot choose among the slots offered: give --slots FILE too")
     setup, person, offered, scripted, problems = _inputs(flow, citizen, answers, slots, lang)
     if person is not None and state is not None and person.booking.failed_code_attempts:
         _usage("give earlier wrong codes either in the citizen file (failed_code_attempts) or in --state, not both")
@@ -67,8 +72,10 @@ def evaluate(flow: Path = typer.Argument(..., help="A .flow file that books (its
                 or (state is not None and record is None)):
             _report(problems, Format.json if format is OutFormat.json else Format.text, 1, redact=True)
             raise typer.Exit(1)
+        from formflow.booking.gate import Choice
+
         decision = decide(setup.config, setup.program, scripted.walk, person, code=code, slots=offered,
-                          region=setup.region, lang=lang, state=record)
+                          region=setup.region, lang=lang, state=record, choice=Choice(clinic, slot))
         if update_state:
             _write_state(state, decision.state)
     typer.echo(json.dumps(as_json(decision), ensure_ascii=False, indent=2) if format is OutFormat.json
@@ -175,10 +182,14 @@ def as_json(d) -> dict:
            "active_bookings": [{"clinic": a.clinic, "start": instant(a.start), "may_cancel": a.may_cancel,
                                 "cancel_until": instant(a.cancel_deadline)} for a in d.active]}
     if d.slots is not None:
-        out["slots"] = {"offered": [{"id": s.id, "clinic": s.clinic, "start": instant(s.start), "end": instant(s.end)}
-                                    for s in d.slots.offered],
+        slot = lambda s: {"id": s.id, "clinic": s.clinic, "start": instant(s.start), "end": instant(s.end)}  # noqa: E731
+        out["slots"] = {"offered": [slot(s) for s in d.slots.offered],
                         "refused": dict(d.slots.refused), "elsewhere": d.slots.elsewhere,
-                        "gate_horizon_days": d.slots.horizon_days}
+                        "gate_horizon_days": d.slots.horizon_days,
+                        "refused_slots": [dict(slot(s), reason=why.reason, why=why.detail)
+                                          for s, why in d.slots.refused_slots],
+                        "clinic": d.slots.clinic, "chosen": slot(d.slots.chosen) if d.slots.chosen else None,
+                        "no_free_times": d.slots.no_free_times, "fallback": d.slots.fallback}
         out["make_booking"] = _masked(d.make_booking)
         out["make_booking_problems"] = list(d.booking_problems)
     return out
@@ -203,8 +214,15 @@ def as_text(d, config: dict) -> str:
         refused = ", ".join(f"{n} {why.replace('_', ' ')}" for why, n in d.slots.refused)
         lines.append(f"slots     {len(d.slots.offered)} offered" + (f"; not offered: {refused}" if refused else "")
                      + (f"; {d.slots.elsewhere} for another type or clinic" if d.slots.elsewhere else ""))
-        lines += [f"  {_local(s.start)}–{_local(s.end)[-5:]}  {s.clinic}" + (f"  [{s.id}]" if s.id else "")
-                  for s in d.slots.offered]
+        lines += [f"  {'→' if s == d.slots.chosen else ' '} {_local(s.start)}–{_local(s.end)[-5:]}  {s.clinic}"
+                  + (f"  [{s.id}]" if s.id else "") for s in d.slots.offered]
+        lines += [f"  ✗ {_local(s.start)}  {s.clinic}" + (f"  [{s.id}]" if s.id else "") + f": {why.detail}"
+                  for s, why in d.slots.refused_slots]
+        if d.slots.no_free_times is not None:
+            lines.append(f"citizen   {d.slots.no_free_times}")
+        if d.slots.fallback is not None:
+            f = d.slots.fallback
+            lines.append(f"fallback  '{f['outcome']}' ({f['kind']}, {f['urgency']}): {f['message']}")
         if d.make_booking is not None:
             slot = d.make_booking["requestedTimeslot"]
             lines.append(f"booking   MakeBooking {slot['startTimeInclusive']}–{slot['endTimeExclusive']} at "

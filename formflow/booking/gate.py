@@ -19,8 +19,12 @@ Order of the rules, each giving its reasons in words:
    whether that booking may still be cancelled is reported (`booking.cancel`: exactly 24 hours
    before is still allowed).
 5. With slots, the offered ones are listed (`booking.slots`: booking-system windows, the horizon
-   — the gate's or the booking system's, whichever is shorter — and the type's bookable period),
-   and the MakeBooking request for the first is built (`booking.contract`).
+   — the gate's or the clinic's, whichever is shorter — the clinic's lead time and the type's
+   bookable period; then the booking's own window, `booking.windows`), every refused slot with its
+   reason in words. The citizen may choose a clinic among the booking's clinics and a slot (by id
+   or Swedish start time); otherwise the first offered is taken, and the MakeBooking request is
+   built for it (`booking.contract`). When nothing is offered, the decision says so in the author's
+   words and names the booking's fallback outcome (`when_full`), if it has one.
 """
 
 from __future__ import annotations
@@ -34,6 +38,7 @@ from formflow.booking import lockout as L
 from formflow.booking.lockout import GateState
 from formflow.booking.cancel import may_cancel
 from formflow.booking.slots import Slot, refusal
+from formflow.booking.windows import Refusal, limits, window_refusal
 from formflow.booking.timeutil import local_date, to_local, to_utc
 from formflow.simulate.expressions import Env, compile_expr
 from formflow.simulate.values import RuntimeFault as Fault
@@ -63,9 +68,14 @@ class ActiveCheck:
 @dataclass(frozen=True)
 class SlotOffer:
     offered: tuple[Slot, ...]
-    refused: tuple[tuple[str, int], ...]  # reason -> how many slots, in the order of `slots.refusal`
+    refused: tuple[tuple[str, int], ...]  # reason -> how many slots, in the order of the first slot refused for it
     horizon_days: int | None  # the gate's horizon when it is shorter than the booking system's
     elsewhere: int = 0  # slots of another appointment type, or at a clinic this booking does not use
+    refused_slots: tuple[tuple[Slot, Refusal], ...] = ()  # every slot of the booking not offered, and why
+    chosen: Slot | None = None  # the slot the MakeBooking request is for: the citizen's choice, or the first
+    clinic: str | None = None  # the clinic the citizen chose (None: every clinic of the booking)
+    no_free_times: str | None = None  # what the citizen reads when nothing is offered (the author's text)
+    fallback: dict | None = None  # the fallback outcome when nothing is offered: outcome, kind, urgency, message
 
 
 @dataclass(frozen=True)
@@ -92,20 +102,39 @@ def _deny(walk, reason: str, **extra) -> Decision:
 
 
 def evaluate(config: dict, program, walk, citizen, *, region, code: str | None = None, slots=None,
-             lang: str | None = None, state: GateState | None = None) -> Decision:
+             lang: str | None = None, state: GateState | None = None, choice: "Choice | None" = None) -> Decision:
     """The gate decision for `citizen` after `walk` (a finished walk of `program`); `region` is the one
     the flow was compiled against (its clinics' booking systems decide the cancel rule of a booking).
 
     `state` is the booking system's record of attempts and used codes (`booking.lockout`); the
     decision carries the record as it is after this evaluation (`Decision.state`), so evaluations
-    chain. Without one, a fresh record is started."""
+    chain. Without one, a fresh record is started. `choice` is the clinic and slot the citizen
+    chose (with slots); without one the first slot offered is taken."""
     state = state or GateState.new()
-    decision = _evaluate(config, program, walk, citizen, region, code, slots, lang, state)
+    lang = lang or program.languages[0]
+    ask = _Booking(program, lang, slots, choice or Choice())
+    decision = _evaluate(config, program, walk, citizen, region, code, ask, lang, state)
     return decision if decision.state is not None else replace(decision, state=state)
 
 
-def _evaluate(config, program, walk, citizen, region, code, slots, lang, state) -> Decision:
-    lang = lang or program.languages[0]
+@dataclass(frozen=True)
+class Choice:
+    """What the citizen chose in the web booking: a clinic id, and a slot (its id, or its Swedish start
+    time `YYYY-MM-DDTHH:MM`)."""
+
+    clinic: str | None = None
+    slot: str | None = None
+
+
+@dataclass(frozen=True)
+class _Booking:
+    program: object
+    lang: str
+    slots: object  # the slots fixture, or None
+    choice: Choice
+
+
+def _evaluate(config, program, walk, citizen, region, code, ask, lang, state) -> Decision:
     if not walk.complete:
         missing = f"question '{walk.pending}' has no answer" if walk.pending else "the walk stopped at a fault"
         return _deny(walk, f"the walk is not finished: {missing}")
@@ -120,7 +149,7 @@ def _evaluate(config, program, walk, citizen, region, code, slots, lang, state) 
     if booking["gate"] is None:
         if kind["protected"]:
             return _deny(walk, f"'{kind['id']}' is protected and this booking has no gate", **common)
-        return _allowed(config, booking, walk, citizen, None, None, (), slots, region, flags)
+        return _allowed(config, booking, walk, citizen, None, None, (), ask, region, flags, env)
     gate = next(g for g in config["gates"] if g["id"] == booking["gate"])
     policy_for = _policies(config, gate, region)
     person = state.person_key(citizen.subject.digits12)
@@ -137,7 +166,7 @@ def _evaluate(config, program, walk, citizen, region, code, slots, lang, state) 
     if taken is None:
         return _deny(walk, f"no route of gate '{gate['id']}' is passed", routes=results, state=state,
                      citizen_message=told, **common)
-    decision = _allowed(config, booking, walk, citizen, gate, taken, results, slots, region, flags)
+    decision = _allowed(config, booking, walk, citizen, gate, taken, results, ask, region, flags, env)
     if decision.allowed:
         state = _use_code(state, gate, taken, rnd)
     return replace(decision, state=state)
@@ -286,7 +315,7 @@ def _lock(status) -> datetime | None:
     return status.locked_until if status is not None and status.attempts_left == 0 else None
 
 
-def _allowed(config, booking, walk, citizen, gate, taken, results, slots, region, flags) -> Decision:
+def _allowed(config, booking, walk, citizen, gate, taken, results, ask, region, flags, env) -> Decision:
     kind = booking["appointment_type"]
     now = to_utc(citizen.now)
     active = tuple(_active(region, b, now) for b in citizen.booking.bookings
@@ -299,10 +328,12 @@ def _allowed(config, booking, walk, citizen, gate, taken, results, slots, region
                          "one active booking per citizen",), results, flags, active)
     offer = payload = None
     problems: tuple[str, ...] = ()
-    if slots is not None:
-        offer = _offer(config, booking, gate, slots, region, now)
-        if offer.offered:
-            payload, problems = _make_booking(gate, taken, offer.offered[0], citizen, region, flags)
+    if ask.slots is not None:
+        offer = _offer(config, booking, gate, ask.slots, region, now, env)
+        offer, problem = _choose(offer, booking, ask)
+        problems = (problem,) if problem else ()
+        if offer.chosen is not None:
+            payload, problems = _make_booking(gate, taken, offer.chosen, citizen, region, flags)
     return Decision(True, walk.outcome, kind["id"], gate["id"] if gate else None, route, (), results, flags, active,
                     offer, payload, problems)
 
@@ -313,24 +344,91 @@ def _active(region, b, now) -> ActiveCheck:
     return ActiveCheck(b.clinic, b.start, decision.allowed, decision.deadline)
 
 
-def _offer(config, booking, gate, slots, region, now) -> SlotOffer:
+def _offer(config, booking, gate, slots, region, now, env) -> SlotOffer:
     kind_id = booking["appointment_type"]["id"]
     clinics = {c["id"] for c in booking["clinics"]}
     gate_days = gate["horizon_days"] if gate is not None else None
-    offered, refused, elsewhere = [], {}, 0
+    window = limits(booking["window"], config.get("working_days"), env, now)
+    offered, refused, elsewhere = [], [], 0
     for slot in slots:
         if slot.appointment_type != kind_id or slot.clinic not in clinics:
             elsewhere += 1
             continue
-        system = region.rules_for(region.clinic(slot.clinic))
-        horizon = min(gate_days, system.horizon_days) if gate_days is not None else None
-        why = refusal(slot, region, now, horizon_days=horizon, unlocked=(kind_id,))
+        why = _refusal(slot, region, now, gate_days, kind_id, window)
         if why is None:
             offered.append(slot)
         else:
-            refused[why] = refused.get(why, 0) + 1
-    offered.sort(key=lambda s: (s.start, s.clinic, s.id or ""))
-    return SlotOffer(tuple(offered), tuple(refused.items()), gate_days, elsewhere)
+            refused.append((slot, why))
+    offered.sort(key=_order)
+    refused.sort(key=lambda item: _order(item[0]))
+    counts: dict[str, int] = {}
+    for _, why in refused:
+        counts[why.reason] = counts.get(why.reason, 0) + 1
+    return SlotOffer(tuple(offered), tuple(counts.items()), gate_days, elsewhere, tuple(refused))
+
+
+def _order(slot: Slot):
+    return slot.start, slot.clinic, slot.id or ""
+
+
+def _refusal(slot, region, now, gate_days, kind_id, window) -> Refusal | None:
+    """The booking system's reason (booking.slots), else the booking window's (booking.windows)."""
+    clinic = region.clinic(slot.clinic)
+    horizon = min(gate_days, region.horizon_days(clinic)) if gate_days is not None else None
+    why = refusal(slot, region, now, horizon_days=horizon, unlocked=(kind_id,))
+    if why is not None:
+        return Refusal(why, _SYSTEM_WORDS.get(why, why.replace("_", " ")).format(
+            lead=region.lead_minutes(clinic), horizon=horizon or region.horizon_days(clinic),
+            system=region.rules_for(clinic).name))
+    return window_refusal(slot.start, window)
+
+
+_SYSTEM_WORDS = {
+    "booked": "already booked", "past": "has started", "lead_time": "starts less than {lead} minutes from now "
+    "(the clinic's lead time)", "before_earliest_booking": "{system} books from the next day",
+    "beyond_horizon": "more than {horizon} days ahead", "outside_bookable_period": "outside the type's bookable period",
+    "ambiguous_local_time": "in the hour that occurs twice when summer time ends"}
+
+
+def _choose(offer: SlotOffer, booking: dict, ask: _Booking) -> tuple[SlotOffer, str | None]:
+    """The citizen's clinic and slot among those offered; the first offered when they chose none.
+    With nothing to offer, the author's text and the fallback outcome."""
+    choice, offered, problem = ask.choice, offer.offered, None
+    if choice.clinic is not None:
+        ids = [c["id"] for c in booking["clinics"]]
+        if choice.clinic not in ids:
+            return offer, f"clinic '{choice.clinic}' is not one of this booking's clinics: {', '.join(ids)}"
+        offered = tuple(s for s in offered if s.clinic == choice.clinic)
+    chosen = offered[0] if offered else None
+    if choice.slot is not None:
+        chosen = next((s for s in offered if _is(s, choice.slot)), None)
+        if chosen is None:
+            problem = _not_offered(offer, choice)
+    replace_with = dict(offered=offered, chosen=chosen, clinic=choice.clinic)
+    if not offered:
+        fallback = booking.get("fallback")
+        text = ask.program.text(fallback["text"], ask.lang) if fallback else "no free times"
+        told = dict(fallback, text=text, message=ask.program.text(fallback["message"], ask.lang)) if fallback else None
+        replace_with.update(no_free_times=text, fallback=told)
+    return replace(offer, **replace_with), problem
+
+
+def _is(slot: Slot, wanted: str) -> bool:
+    """Whether the citizen's choice names this slot: its id, or its Swedish start time."""
+    if slot.id is not None and slot.id == wanted:
+        return True
+    shown = to_local(slot.start)
+    return wanted.replace(" ", "T") in (f"{shown:%Y-%m-%dT%H:%M}", f"{shown:%Y-%m-%dT%H:%M:%S}")
+
+
+def _not_offered(offer: SlotOffer, choice: Choice) -> str:
+    """Why the chosen slot cannot be booked: refused (and why), at another clinic, or unknown."""
+    refused = next((why for s, why in offer.refused_slots if _is(s, choice.slot)), None)
+    if refused is not None:
+        return f"the slot chosen ({choice.slot}) is not offered: {refused.detail}"
+    if any(_is(s, choice.slot) for s in offer.offered):
+        return f"the slot chosen ({choice.slot}) is at another clinic than '{choice.clinic}'"
+    return f"no slot of this booking is {choice.slot}"
 
 
 def _make_booking(gate, taken, slot, citizen, region, flags):

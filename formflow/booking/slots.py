@@ -16,10 +16,12 @@ A slot is offered at `now` (an aware instant) unless, checked in this order:
 
 1. `booked` — it is already taken;
 2. `past` — it starts at or before `now` (a slot starting this very second cannot be reached);
+   `lead_time` — it starts less than the clinic's lead time after `now` (`lead_minutes` of the
+   clinic, or of its booking system; real elapsed time);
 3. `before_earliest_booking` — the booking system books from the next day (`next_day`, PASiS)
    and the slot is on today's Swedish date; with `same_day` (PMO) later today is fine;
 4. `beyond_horizon` — its Swedish date is more than `horizon_days` calendar days after today's
-   (the booking system's horizon, or the caller's override): with a horizon of 42 days, a slot on
+   (the clinic's own horizon, else its booking system's, or the caller's override): with a horizon of 42 days, a slot on
    today + 42 at 23:59 is offered and one on today + 43 at 00:00 is not, whatever the clocks did
    in between;
 5. `outside_bookable_period` — its Swedish date is outside the appointment type's
@@ -54,6 +56,7 @@ MAX_MINUTES = 24 * 60
 
 BOOKED = "booked"
 PAST = "past"
+LEAD_TIME = "lead_time"
 BEFORE_EARLIEST = "before_earliest_booking"
 BEYOND_HORIZON = "beyond_horizon"
 OUTSIDE_PERIOD = "outside_bookable_period"
@@ -116,9 +119,11 @@ def refusal(slot: Slot, region: Region, now: datetime, *, horizon_days: int | No
         return BOOKED
     if slot.start <= now:
         return PAST
+    if slot.start < now + timedelta(minutes=region.lead_minutes(clinic)):
+        return LEAD_TIME
     if day < earliest_day(rules, now):
         return BEFORE_EARLIEST
-    if day > last_day(rules, now, horizon_days):
+    if day > last_day(rules, now, region.horizon_days(clinic) if horizon_days is None else horizon_days):
         return BEYOND_HORIZON
     if (kind.bookable_from and day < kind.bookable_from) or (kind.bookable_until and day > kind.bookable_until):
         return OUTSIDE_PERIOD

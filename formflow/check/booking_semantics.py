@@ -11,7 +11,8 @@ diagnostics; this module only records them.
 from __future__ import annotations
 
 BOOKING_KEYS = frozenset({"appointment", "through", "terms", "clinics", "attach_answers", "attach_pdf", "flag",
-                          "handoff"})
+                          "handoff", "window", "when_full"})
+DATE_RULES = ("not_before", "before", "not_within")  # window rules that compute a date from answers and facts
 
 
 def is_booking_decl(decl) -> bool:
@@ -37,7 +38,34 @@ def booking_conditions(walker, flow) -> None:
         walker.avail = _common(walker.sem.end_avail, [decl.id.name])
         for condition in flags:
             walker.sem.conditions.append((condition, walker.expr(condition)))
+        _window_dates(walker, decl)
     walker.avail = set()
+
+
+def window_date(attr):
+    """The date expression of a window's date rule (None for the other rules)."""
+    rule, value, _ = attr.value
+    if rule not in DATE_RULES:
+        return None
+    return value[1] if rule == "not_within" else value
+
+
+def _window_dates(walker, decl) -> None:
+    """Type each date rule of a booking window (read when the slots are offered, like a flag) and its
+    condition; a fallback outcome named by `when_full` counts as used."""
+    for attr in decl.attrs:
+        if attr.key == "when_full":
+            walker.sem.used.add(attr.value[0].name)
+        if attr.key != "window" or window_date(attr) is None:
+            continue
+        from formflow.check.semantics import when_true
+
+        expr, condition, guards = window_date(attr), attr.value[2], []
+        if condition is not None:  # `when answered(q)`: the date may read q
+            walker.sem.conditions.append((condition, walker.expr(condition)))
+            guards = walker.add(when_true(condition))
+        walker.sem.window_dates.append((attr, expr, walker.expr(expr)))
+        walker.avail.difference_update(guards)
 
 
 def _common(end_avail: dict, outcomes: list[str]) -> set[str]:

@@ -44,6 +44,7 @@ class Semantics:
     used: set = field(default_factory=set)  # ids of lets and outcomes that are read / reached
     outcome_refs: list = field(default_factory=list)  # (End|Trigger, Symbol | None)
     end_avail: dict = field(default_factory=dict)  # booking outcome id -> ids available at every end/trigger of it
+    window_dates: list = field(default_factory=list)  # (window Attr, date expr, Type) of booking windows
 
 
 class _Walker:

@@ -18,6 +18,8 @@ def iter_texts(flow: ast.Flow) -> Iterator[tuple[ast.Text, str]]:
         for attr in decl.attrs:
             if attr.key == "flag":
                 yield attr.value[0], f"a flag of outcome '{decl.id.name}'"
+            if attr.key == "when_full":
+                yield attr.value[1], f"the text of `when_full` of outcome '{decl.id.name}'"
     for gate in flow.gates:
         yield gate.title, f"the title of gate '{gate.id.name}'"
         for route in gate.routes:

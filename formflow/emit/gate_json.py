@@ -55,8 +55,9 @@ def gate_document(flow: M.Flow, region: Region, folder: str, line_col) -> dict:
         "evidence_rules": {"code_normalisation": CODE_NORMALISATION,
                            "default_code_attempts": region.code_lockout.attempts,
                            "code_lockout": region.code_lockout.as_json()},
+        "working_days": region.working_days.as_json(),
         "booking_systems": [_system(region.booking_system(s)) for s in systems],
-        "bookings": [_booking(o, region, where) for o in bookings],
+        "bookings": [_booking(o, region, where, {x.id: x for x in flow.outcomes}) for o in bookings],
         "gates": [_gate(g, where, region.code_lockout.attempts) for g in flow.gates],
     }
 
@@ -70,14 +71,15 @@ def _clinics(booking: M.Booking, region: Region):
 def _system(rules) -> dict:
     return {"id": rules.id, "name": rules.name, "earliest_booking": rules.earliest_booking,
             "cancel_until_hours": rules.cancel_until_hours, "rebook_until_hours": rules.rebook_until_hours,
-            "horizon_days": rules.horizon_days, "open_invitations": rules.open_invitations}
+            "horizon_days": rules.horizon_days, "open_invitations": rules.open_invitations,
+            "lead_minutes": rules.lead_minutes}
 
 
 def _region_texts(t: RegionTexts) -> dict:
     return dict(t.items)
 
 
-def _booking(o: M.Outcome, region: Region, where) -> dict:
+def _booking(o: M.Outcome, region: Region, where, outcomes: dict) -> dict:
     b = o.booking
     kind = region.appointment_type(b.appointment)
     out: dict = {
@@ -89,7 +91,8 @@ def _booking(o: M.Outcome, region: Region, where) -> dict:
             "bookable_from": kind.bookable_from.isoformat() if kind.bookable_from else None,
             "bookable_until": kind.bookable_until.isoformat() if kind.bookable_until else None},
         "gate": b.gate,
-        "clinics": [{"id": c.id, "name": c.name, "hsa_id": c.hsa_id, "booking_system": c.booking_system}
+        "clinics": [{"id": c.id, "name": c.name, "hsa_id": c.hsa_id, "booking_system": c.booking_system,
+                     "horizon_days": region.horizon_days(c), "lead_minutes": region.lead_minutes(c)}
                     for c in _clinics(b, region)],
         "terms": _terms(region, b.terms),
         "attach": {"answers": b.attach_answers, "pdf": b.attach_pdf},
@@ -97,9 +100,28 @@ def _booking(o: M.Outcome, region: Region, where) -> dict:
                   for f in b.flags],
         "handoff": _handoff(region, b.handoff),
         "make_booking": _make_booking(kind),
+        "window": _window(b.window, where),
+        "fallback": _fallback(b.fallback, outcomes),
         "at": where(o.span),
     }
     return out
+
+
+def _window(w: M.Window | None, where) -> dict:
+    """The booking's own window (booking.windows applies it with the clinics' and systems' rules)."""
+    w = w or M.Window(None, None, None, False, ())
+    return {"lead_minutes": w.lead_minutes, "within_hours": w.within_hours,
+            "within_working_days": w.within_working_days, "today_only": w.today_only,
+            "dates": [{"rule": d.rule, "date": expr(d.date), "days_apart": d.days_apart,
+                       **({"when": expr(d.condition)} if d.condition is not None else {}), "at": where(d.span)}
+                      for d in w.dates]}
+
+
+def _fallback(f: M.Fallback | None, outcomes: dict) -> dict | None:
+    if f is None:
+        return None
+    o = outcomes[f.outcome]
+    return {"outcome": o.id, "kind": o.kind, "urgency": o.urgency, "message": texts(o.message), "text": texts(f.text)}
 
 
 def _terms(region: Region, terms_id: str | None) -> dict | None:

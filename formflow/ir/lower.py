@@ -148,9 +148,32 @@ def _booking(low: _Lowering, decl: ast.OutcomeDecl) -> M.Booking | None:
                   for a in attrs if a.key == "flag")
     region = low.ctx.region.region if low.ctx.region is not None else None
     kind = region.appointment_type(name("appointment")) if region is not None and name("appointment") else None
+    fallback = one.get("when_full")
     return M.Booking(name("appointment"), name("through"), name("terms"),
                      tuple(i.name for i in one.get("clinics", ())), "attach_answers" in one, name("attach_pdf"),
-                     flags, name("handoff"), bool(kind and kind.protected), kind.entitled if kind else None)
+                     flags, name("handoff"), bool(kind and kind.protected), kind.entitled if kind else None,
+                     _window(low, [a for a in attrs if a.key == "window"]),
+                     M.Fallback(fallback[0].name, low.texts(fallback[1])) if fallback else None)
+
+
+def _window(low: _Lowering, attrs) -> M.Window | None:
+    """The window rules of a booking (None when it has none); a rule given twice is FF414."""
+    if not attrs:
+        return None
+    single = {a.value[0]: a.value[1] for a in attrs}
+    dates = []
+    for a in attrs:
+        rule, value, condition = a.value
+        if rule not in ("not_before", "before", "not_within"):
+            continue
+        when = low.expr(condition) if condition is not None else None
+        if rule == "not_within":
+            (amount, unit), expr = value
+            dates.append(M.DateRule(rule, low.expr(expr), amount * (7 if unit == "weeks" else 1), when, a.span))
+        else:
+            dates.append(M.DateRule(rule, low.expr(value), None, when, a.span))
+    return M.Window(single.get("lead_minutes"), single.get("within_hours"), single.get("within_working_days"),
+                    bool(single.get("today_only")), tuple(dates))
 
 
 def _gate(low: _Lowering, gate: ast.GateDecl) -> M.Gate:

@@ -151,6 +151,39 @@ class Flag:
 
 
 @ir
+class DateRule:
+    """A window rule computed from answers and facts when the slots are offered (REFERENCE 12b).
+
+    `not_before`: the slot's Swedish date is on or after `date`; `before`: strictly before it;
+    `not_within`: at least `days_apart` days from it, on either side."""
+
+    rule: str
+    date: object  # an expression of type date
+    days_apart: int | None
+    condition: object | None  # None: always applies
+    span: Span
+
+
+@ir
+class Window:
+    """Which slots a booking offers beyond its booking system's rules (None: no such limit)."""
+
+    lead_minutes: int | None
+    within_hours: int | None
+    within_working_days: int | None
+    today_only: bool
+    dates: tuple[DateRule, ...]
+
+
+@ir
+class Fallback:
+    """What the citizen is offered when no slot is free: another outcome, with the author's text."""
+
+    outcome: str
+    text: Texts
+
+
+@ir
 class Booking:
     """What a booking outcome books and what travels with it; names are region.yaml ids (checked)."""
 
@@ -164,6 +197,8 @@ class Booking:
     handoff: str | None
     protected: bool = False  # the region's appointment type is protected
     entitled: object = None  # its region.entitlement.Entitlement: what FF714 proves every gate route against
+    window: Window | None = None
+    fallback: Fallback | None = None
 
 
 @ir

@@ -135,7 +135,20 @@ def render_region(region: Region, path: str, lang: str = "sv") -> str:
     out += ["", "Urgency scale (most urgent first): " + ", ".join(region.urgency_levels)]
     lock = region.code_lockout
     out += [f"Invitation codes: {lock.attempts} wrong per {lock.window_hours} h, then locked {lock.locked_hours} h"]
-    return "\n".join(out)
+    return "\n".join(out + _windows(region))
+
+
+def _windows(region: Region) -> list[str]:
+    """Lead times, the clinics' own windows and the working days (booking windows, REFERENCE 12b)."""
+    w = region.working_days
+    out = [f"Working days: {', '.join(w.weekdays)}; not the holidays of {w.country} ({', '.join(w.categories)})"
+           + (f"; closed {', '.join(d.isoformat() for d in w.closed)}" if w.closed else "")]
+    out += [f"Lead time: {b.id} books from {b.lead_minutes} minutes after now" for b in region.booking_systems
+            if b.lead_minutes]
+    out += [f"Clinic window: {c.id}" + (f", {c.horizon_days} days ahead" if c.horizon_days is not None else "")
+            + (f", from {c.lead_minutes} minutes after now" if c.lead_minutes is not None else "")
+            for c in region.clinics if c.horizon_days is not None or c.lead_minutes is not None]
+    return out
 
 
 def _section(title: str, headers: list[str], rows: list[list[str]]) -> list[str]:
@@ -165,10 +178,12 @@ def region_data(region: Region) -> dict:
         "code": region.code, "name": region.name,
         "booking_systems": [{"id": b.id, "name": b.name, "earliest_booking": b.earliest_booking,
                              "cancel_until_hours": b.cancel_until_hours, "rebook_until_hours": b.rebook_until_hours,
-                             "horizon_days": b.horizon_days, "open_invitations": b.open_invitations}
+                             "horizon_days": b.horizon_days, "open_invitations": b.open_invitations,
+                             "lead_minutes": b.lead_minutes}
                             for b in region.booking_systems],
         "clinics": [{"id": c.id, "name": c.name, "hsa_id": c.hsa_id, "booking_system": c.booking_system,
-                     "appointment_types": list(c.appointment_types)} for c in region.clinics],
+                     "appointment_types": list(c.appointment_types), "horizon_days": c.horizon_days,
+                     "lead_minutes": c.lead_minutes} for c in region.clinics],
         "appointment_types": [{"id": t.id, "local_name": t.local_name, "snomed_code": t.snomed_code,
                                "standard_name": t.standard_name, "protected": t.protected,
                                "duration_minutes": t.duration_minutes, "time_type_id": t.time_type_id,
@@ -180,6 +195,7 @@ def region_data(region: Region) -> dict:
                      for h in region.handoffs],
         "urgency_levels": list(region.urgency_levels),
         "code_lockout": region.code_lockout.as_json(),
+        "working_days": region.working_days.as_json(),
     }
 
 

@@ -36,6 +36,7 @@ from formflow.inputs.yamlnode import (Result, YMap, YNode, YScalar, as_bool, as_
 from formflow.region.entitlement_load import read_entitlement
 from formflow.region.hsa import as_hsa_id, hsa_problem
 from formflow.region.lockout import read_code_lockout
+from formflow.region.working_days import read_working_days
 from formflow.region.model import (DEFAULT_URGENCY_LEVELS, EARLIEST_BOOKING, HANDOFF_KINDS, AppointmentType,
                                    BookingSystemRules, Clinic, Handoff, Region, Terms, Texts)
 from formflow.region.snomed import as_snomed_concept
@@ -43,10 +44,11 @@ from formflow.source import Source
 
 FILE_NAME = "region.yaml"
 REQUIRED = ("code", "name")
-OPTIONAL = ("booking_systems", "clinics", "appointment_types", "terms", "handoffs", "urgency_levels", "code_lockout")
+OPTIONAL = ("booking_systems", "clinics", "appointment_types", "terms", "handoffs", "urgency_levels", "code_lockout",
+            "working_days")
 SYSTEM_KEYS = (("name", "earliest_booking", "cancel_until_hours", "rebook_until_hours", "horizon_days"),
-               ("open_invitations",))
-CLINIC_KEYS = (("name", "hsa_id", "booking_system"), ("appointment_types",))
+               ("open_invitations", "lead_minutes"))
+CLINIC_KEYS = (("name", "hsa_id", "booking_system"), ("appointment_types", "horizon_days", "lead_minutes"))
 TYPE_KEYS = (("local_name", "snomed_code", "standard_name", "protected", "duration_minutes", "time_type_id"),
              ("bookable_from", "bookable_until", "entitled"))
 TERMS_KEYS = (("title", "text"), ())
@@ -56,6 +58,7 @@ LANGUAGE = re.compile(r"[a-z]{2,3}")
 MAX_HOURS = 24 * 30
 MAX_HORIZON_DAYS = 730
 MAX_DURATION_MINUTES = 8 * 60
+MAX_LEAD_MINUTES = 7 * 24 * 60
 
 
 @dataclass(frozen=True)
@@ -141,8 +144,10 @@ class _Reader:
         handoffs = self.section(ymap, "handoffs", HANDOFF_KEYS, self.handoff)
         levels = self.value(ymap, "urgency_levels", self.urgency_levels) or DEFAULT_URGENCY_LEVELS
         lockout = read_code_lockout(self, ymap.get("code_lockout"))
+        working = read_working_days(self, ymap.get("working_days"))
         self.cross_references(ymap)
-        return Region(code, name, clinics, systems, types, terms, handoffs, levels, code_lockout=lockout)
+        return Region(code, name, clinics, systems, types, terms, handoffs, levels, code_lockout=lockout,
+                      working_days=working)
 
     def section(self, ymap: YMap, key: str, keys: tuple, build) -> tuple:
         """A mapping of id → entry mapping; each entry checked for its keys and built by `build`."""
@@ -255,19 +260,28 @@ class _Reader:
         horizon = self.value(m, "horizon_days",
                              lambda n: self.bounded_int(n, "'horizon_days'", 1, MAX_HORIZON_DAYS, "days"))
         invitations = self.value(m, "open_invitations", lambda n: as_bool(n, self.src, field="'open_invitations'"))
+        lead = self.lead_minutes(m)
         if None in (name, earliest, cancel, rebook, horizon):
             return None
         return BookingSystemRules(id_node.text, name, earliest, cancel, rebook, horizon, bool(invitations),
-                                  span=id_node.span)
+                                  span=id_node.span, lead_minutes=lead or 0)
+
+    def lead_minutes(self, m: YMap) -> int | None:
+        return self.value(m, "lead_minutes", lambda n: self.bounded_int(n, "'lead_minutes'", 0, MAX_LEAD_MINUTES,
+                                                                        "minutes"))
 
     def clinic(self, id_node: YScalar, m: YMap) -> Clinic | None:
         name = self.value(m, "name", lambda n: self.text(n, "'name'"))
         hsa = self.value(m, "hsa_id", lambda n: as_hsa_id(n, self.src, field="'hsa_id'"))
         system = self.value(m, "booking_system", lambda n: self.text(n, "'booking_system'"))
         types = self.value(m, "appointment_types", lambda n: self.id_list(n, "'appointment_types'"))
+        horizon = self.value(m, "horizon_days",
+                             lambda n: self.bounded_int(n, "'horizon_days'", 1, MAX_HORIZON_DAYS, "days"))
+        lead = self.lead_minutes(m)
         if None in (name, hsa, system):
             return None
-        return Clinic(id_node.text, name, hsa, system, tuple(t.text for t in types or ()), span=id_node.span)
+        return Clinic(id_node.text, name, hsa, system, tuple(t.text for t in types or ()), span=id_node.span,
+                      horizon_days=horizon, lead_minutes=lead)
 
     def appointment_type(self, id_node: YScalar, m: YMap) -> AppointmentType | None:
         local = self.value(m, "local_name", lambda n: self.text(n, "'local_name'"))

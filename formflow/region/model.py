@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from formflow.booking.lockout import LockoutPolicy
+from formflow.booking.working_days import WorkingDays
 from formflow.region.entitlement import Entitlement
 from formflow.source import Span
 
@@ -45,7 +46,8 @@ class BookingSystemRules:
     `rebook_until_hours`: an existing booking may be cancelled or rebooked until this many hours
     of real elapsed time before it starts (`formflow.booking.cancel`). `horizon_days`: slots are
     offered up to this many local calendar days after today. `open_invitations`: the system can
-    book through an open invitation (öppen kallelse) that carries a booking id.
+    book through an open invitation (öppen kallelse) that carries a booking id. `lead_minutes`: a
+    new booking starts at least this many minutes after now (0: any later time).
     """
 
     id: str
@@ -56,11 +58,15 @@ class BookingSystemRules:
     horizon_days: int
     open_invitations: bool = False
     span: Span | None = field(default=None, compare=False, repr=False)
+    lead_minutes: int = 0
 
 
 @dataclass(frozen=True, slots=True)
 class Clinic:
-    """A care unit that offers web booking: its HSA-id and its booking system's id."""
+    """A care unit that offers web booking: its HSA-id and its booking system's id.
+
+    `horizon_days` and `lead_minutes`, when given, are the clinic's own window and replace its
+    booking system's (a small clinic may publish times two weeks ahead where the system allows 28)."""
 
     id: str
     name: str
@@ -68,6 +74,8 @@ class Clinic:
     booking_system: str
     appointment_types: tuple[str, ...] = ()
     span: Span | None = field(default=None, compare=False, repr=False)
+    horizon_days: int | None = None
+    lead_minutes: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,6 +133,7 @@ class Region:
     handoffs: tuple[Handoff, ...] = ()
     urgency_levels: tuple[str, ...] = DEFAULT_URGENCY_LEVELS
     code_lockout: LockoutPolicy = LockoutPolicy()  # wrong invitation codes: limit, window, lock (booking.lockout)
+    working_days: WorkingDays = WorkingDays()  # which days count in "within N working days" (booking.working_days)
 
     def clinic(self, clinic_id: str) -> Clinic | None:
         return next((c for c in self.clinics if c.id == clinic_id), None)
@@ -141,6 +150,14 @@ class Region:
         if rules is None:
             raise KeyError(f"clinic '{clinic.id}' names an unknown booking system")
         return rules
+
+    def horizon_days(self, clinic: Clinic) -> int:
+        """How many calendar days ahead the clinic's times are offered: its own, or its system's."""
+        return clinic.horizon_days if clinic.horizon_days is not None else self.rules_for(clinic).horizon_days
+
+    def lead_minutes(self, clinic: Clinic) -> int:
+        """How many minutes after now a new booking may start at the clinic: its own, or its system's."""
+        return clinic.lead_minutes if clinic.lead_minutes is not None else self.rules_for(clinic).lead_minutes
 
     def offers(self, clinic: Clinic, type_id: str) -> bool:
         """Whether a clinic offers an appointment type (a clinic listing no types offers every type)."""

@@ -8,16 +8,23 @@
         slots_file: slots/april_2021.yaml    # free times, as the booking system returns them
         state_file: state/locked.json        # the booking system's record before (booking.state_file)
         tries: [HK7Q-0000, HK7Q-1111]        # codes typed before `code`, in turn, at `now`
+        clinic: vc_hyltebruk                 # the clinic the citizen chooses among the booking's
+        slot: 2021-04-12T13:00               # the slot they choose: its id or Swedish start time
       expect:
         outcome: book_vaccination
         booking:
           allowed: yes                       # required
           route: phase_1                     # the route taken (null: none)
-          reasons: [wrong code]              # each text appears in a reason of the decision or a route
+          reasons: [wrong code]              # each text appears in a reason of the decision, of a route, or
+                                             # why the booking cannot be made (a chosen slot not offered)
           flags: ["Hälsodeklaration: andra dosen"]   # exactly these flag texts travel with the booking
           offered: 3                         # how many slots are offered (needs slots_file)
           first_slot: 2021-04-12T13:00       # the earliest offered, Swedish time
           citizen_message: "försök kvar"     # appears in the author's text the citizen reads (null: none)
+          chosen_slot: 2021-04-12T13:00      # the slot booked: the citizen's choice, or the first offered
+          refused: {too_early: 2}            # how many slots were refused for each reason named
+          fallback: nurse_chat               # the outcome offered when nothing is free (null: none)
+          no_free_times: "Inga tider"        # appears in what the citizen reads when nothing is free
 
 The decision is `formflow gate evaluate`'s, on the compiled gate configuration
 (`formflow.booking.gate`), so a scenario pins down what the booking service will enforce.
@@ -32,8 +39,10 @@ from pathlib import Path
 from formflow.diagnostics.model import Diagnostic, make
 from formflow.inputs.yamlnode import YMap, as_bool, as_int, as_list, as_map, as_text, check_keys, head
 
-GATE_KEYS = ("code", "slots_file", "state_file", "tries")
-KEYS = ("allowed", "route", "reasons", "flags", "offered", "first_slot", "citizen_message")
+GATE_KEYS = ("code", "slots_file", "state_file", "tries", "clinic", "slot")
+KEYS = ("allowed", "route", "reasons", "flags", "offered", "first_slot", "citizen_message", "chosen_slot", "refused",
+        "fallback", "no_free_times")
+SLOT_KEYS = ("offered", "first_slot", "chosen_slot", "refused", "fallback", "no_free_times")
 
 
 @dataclass(frozen=True)
@@ -42,6 +51,8 @@ class GateInput:
     slots_file: Path | None = None
     state_file: Path | None = None
     tries: tuple[str, ...] = ()
+    clinic: str | None = None
+    slot: str | None = None
 
 
 @dataclass(frozen=True)
@@ -54,6 +65,11 @@ class BookingExpectation:
     first_slot: datetime | None = None  # UTC
     route_span: object = field(default=None, compare=False)  # where `route` is written, for FF609
     citizen_message: object = ...  # a text the citizen's message contains, None (no message), or ...
+    chosen_slot: datetime | None = None  # UTC
+    refused: tuple[tuple[str, int], ...] | None = None
+    fallback: object = ...  # an outcome id, None (no fallback), or ...
+    no_free_times: str | None = None
+    present: frozenset = frozenset()  # the keys written, for needs_slots
 
 
 def read_gate_input(node, source, path: Path, problems: list[Diagnostic]) -> GateInput | None:
@@ -68,7 +84,19 @@ def read_gate_input(node, source, path: Path, problems: list[Diagnostic]) -> Gat
     slots = _text(ymap, "slots_file", source, problems)
     state = _text(ymap, "state_file", source, problems)
     tries = _texts(ymap, "tries", source, lambda r: problems.append(r[1]) if r[1] else None)
-    return GateInput(code, path.parent / slots if slots else None, path.parent / state if state else None, tries)
+    clinic, slot = _text(ymap, "clinic", source, problems), _slot_choice(ymap, source, problems)
+    return GateInput(code, path.parent / slots if slots else None, path.parent / state if state else None, tries,
+                     clinic, slot)
+
+
+def _slot_choice(ymap: YMap, source, problems) -> str | None:
+    """A slot id, or a Swedish start time (a YAML date-time, read as written)."""
+    node = ymap.get("slot")
+    if node is None:
+        return None
+    text, d = as_text(node, source, field="'slot'")
+    problems += [d] if d else []
+    return text
 
 
 def _text(ymap: YMap, key: str, source, problems) -> str | None:
@@ -102,11 +130,36 @@ def read_booking_expectation(node, source, diags: list[Diagnostic]) -> BookingEx
     if ymap.get("citizen_message") is not None:
         told = None if getattr(ymap.get("citizen_message"), "is_null", False) else \
             _get(ymap, "citizen_message", lambda n: as_text(n, source, field="'citizen_message'"), take)
+    chosen = _get(ymap, "chosen_slot", lambda n: read_instant(n, source, field="'chosen_slot'"), take)
+    refused = _counts(ymap, source, take)
+    fallback = ...
+    if ymap.get("fallback") is not None:
+        fallback = None if getattr(ymap.get("fallback"), "is_null", False) else \
+            _get(ymap, "fallback", lambda n: as_text(n, source, field="'fallback'"), take)
+    full = _get(ymap, "no_free_times", lambda n: as_text(n, source, field="'no_free_times'"), take)
     diags += problems
     if problems:
         return None
     where = ymap.get("route").span if ymap.get("route") is not None else None
-    return BookingExpectation(allowed, route, reasons or (), flags, offered, first, where, told)
+    return BookingExpectation(allowed, route, reasons or (), flags, offered, first, where, told, chosen, refused,
+                              fallback, full, frozenset(ymap.keys()))
+
+
+def _counts(ymap: YMap, source, take) -> tuple[tuple[str, int], ...] | None:
+    node = ymap.get("refused")
+    if node is None:
+        return None
+    m, d = as_map(node, source, field="'refused'")
+    if d:
+        take((None, d))
+        return None
+    out = []
+    for key, value in m.items:
+        n, d = as_int(value, source, field=f"'refused: {key.text}'")
+        take((n, d))
+        if n is not None:
+            out.append((key.text, n))
+    return tuple(out)
 
 
 def _get(ymap: YMap, key: str, convert, take):
@@ -147,11 +200,12 @@ def unknown_route(expect: BookingExpectation, config: dict, source) -> Diagnosti
 
 
 def needs_slots(expect: BookingExpectation) -> bool:
-    return expect.offered is not None or expect.first_slot is not None
+    return bool(expect.present & set(SLOT_KEYS))
 
 
 def missing_slots(node, source) -> Diagnostic:
-    return make("FF512", "'offered' and 'first_slot' need a slots file", source, head(node), "no slots to offer",
+    return make("FF512", f"{', '.join(repr(k) for k in SLOT_KEYS)} need a slots file", source, head(node),
+                "no slots to offer",
                 help="add `gate: {slots_file: slots/<file>.yaml}` to the scenario")
 
 
@@ -166,7 +220,7 @@ def compare_booking(expect: BookingExpectation, d) -> list[tuple[str, str, str]]
         out.append(("booking", "allowed" if expect.allowed else "denied", f"{shown} ({why})" if why else shown))
     if expect.route is not ... and expect.route != d.route:
         out.append(("booking route", expect.route or "none", d.route or "none"))
-    said = list(d.reasons) + [r for route in d.routes for r in route.reasons]
+    said = list(d.reasons) + [r for route in d.routes for r in route.reasons] + list(d.booking_problems)
     for text in expect.reasons:
         if not any(text.casefold() in r.casefold() for r in said):
             out.append(("booking reason", f"a reason containing '{text}'", "; ".join(said) or "no reasons"))
@@ -186,6 +240,30 @@ def compare_booking(expect: BookingExpectation, d) -> list[tuple[str, str, str]]
         if first != expect.first_slot:
             out.append(("booking first_slot", f"{to_local(expect.first_slot):%Y-%m-%d %H:%M}",
                         f"{to_local(first):%Y-%m-%d %H:%M}" if first else "no slot offered"))
+    if expect.chosen_slot is not None and d.booking_problems:
+        out.append(("booking problem", "none", "; ".join(d.booking_problems)))
+    return out + _compare_choice(expect, d.slots)
+
+
+def _compare_choice(expect: BookingExpectation, offer) -> list[tuple[str, str, str]]:
+    """The slot chosen, the refusals by reason, the fallback and the no-free-times text."""
+    from formflow.booking.timeutil import to_local
+
+    out = []
+    chosen = offer.chosen if offer is not None else None
+    if expect.chosen_slot is not None and (chosen is None or chosen.start != expect.chosen_slot):
+        out.append(("booking chosen_slot", f"{to_local(expect.chosen_slot):%Y-%m-%d %H:%M}",
+                    f"{to_local(chosen.start):%Y-%m-%d %H:%M} at {chosen.clinic}" if chosen else "no slot chosen"))
+    counts = dict(offer.refused) if offer is not None else {}
+    for reason, n in expect.refused or ():
+        if counts.get(reason, 0) != n:
+            out.append((f"booking refused {reason}", str(n), str(counts.get(reason, 0))))
+    taken = offer.fallback["outcome"] if offer is not None and offer.fallback else None
+    if expect.fallback is not ... and expect.fallback != taken:
+        out.append(("booking fallback", expect.fallback or "none", taken or "none"))
+    told = offer.no_free_times if offer is not None else None
+    if expect.no_free_times is not None and (told is None or expect.no_free_times.casefold() not in told.casefold()):
+        out.append(("booking no_free_times", f"a text containing '{expect.no_free_times}'", told or "slots were offered"))
     return out
 
 

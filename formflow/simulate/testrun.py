@@ -215,8 +215,9 @@ class _Runner:
         if problems:
             return None, problems
         code = (code, prior)
+        choice = _choice(spec.gate)
         if path is None:
-            return ((setup, code, None), []) if not needs_slots(expect.booking) else \
+            return ((setup, code, None, choice), []) if not needs_slots(expect.booking) else \
                 (None, [missing_slots(where, sfile.source)])
         key = str(path)
         if key not in self.slot_files:
@@ -225,7 +226,7 @@ class _Runner:
             loaded = load_slots_file(path, setup.region)
             self.slot_files[key] = (loaded.slots, list(loaded.diagnostics))
         slots, problems = self.slot_files[key]
-        return ((setup, code, slots), []) if slots is not None else (None, problems)
+        return ((setup, code, slots, choice), []) if slots is not None else (None, problems)
 
     def answers(self, sfile: ScenarioFile, spec: ScenarioSpec):
         """(source, answers node, problems): inline, or from the answers file (read once)."""
@@ -283,12 +284,19 @@ def _booking(program, expect, walk, citizen, gate) -> tuple[Mismatch, ...]:
     from formflow.booking.gate import evaluate
     from formflow.simulate.booking_expect import compare_booking
 
-    setup, (code, (state, tries)), slots = gate
+    setup, (code, (state, tries)), slots, choice = gate
     for typed in tries:  # codes typed earlier in the session, each an attempt the record keeps
         state = evaluate(setup.config, program, walk, citizen, code=typed, region=setup.region, state=state).state
     decision = evaluate(setup.config, program, walk, citizen, code=code, slots=slots, region=setup.region,
-                        state=state)
+                        state=state, choice=choice)
     return tuple(Mismatch(what, expected, actual) for what, expected, actual in compare_booking(expect.booking, decision))
+
+
+def _choice(gate):
+    """The clinic and slot the scenario's citizen chooses (`gate: {clinic, slot}`)."""
+    from formflow.booking.gate import Choice
+
+    return Choice(gate.clinic, gate.slot) if gate is not None else Choice()
 
 
 def _prior(gate) -> tuple[tuple, list[Diagnostic]]:

@@ -194,6 +194,32 @@ class Builder:
     def book_handoff(self, c):
         return ast.Attr("handoff", _ident(c[1]), _cover(c))
 
+    # A booking window (REFERENCE 12b): the value is (rule, its numbers or expressions, its condition).
+    def window_lead(self, c):
+        return ast.Attr("window", ("lead_minutes", int(c[2]), None), _cover(c))
+
+    def window_hours(self, c):
+        return ast.Attr("window", ("within_hours", int(c[2]), None), _cover(c))
+
+    def window_working_days(self, c):
+        return ast.Attr("window", ("within_working_days", int(c[2]), None), _cover(c))
+
+    def window_today(self, c):
+        return ast.Attr("window", ("today_only", True, None), _cover(c))
+
+    def window_not_before(self, c):
+        return ast.Attr("window", ("not_before", c[2], c[4] if len(c) > 4 else None), _cover(c))
+
+    def window_before(self, c):
+        return ast.Attr("window", ("before", c[2], c[4] if len(c) > 4 else None), _cover(c))
+
+    def window_not_within(self, c):
+        amount = (int(c[2]), _UNITS.get(str(c[3]), str(c[3])))
+        return ast.Attr("window", ("not_within", (amount, c[5]), c[7] if len(c) > 7 else None), _cover(c))
+
+    def book_fallback(self, c):
+        return ast.Attr("when_full", (_ident(c[1]), c[2]), _cover(c))
+
     def gate_decl(self, c):
         inner = c[4:-1]
         return ast.GateDecl(_ident(c[1]), c[2], tuple(_nodes(inner, ast.GateRoute)), tuple(_nodes(inner, ast.Attr)),

@@ -6,7 +6,7 @@ from formflow.check import types as T
 from formflow.check.suggest import did_you_mean
 
 
-REPEATABLE = ("attach_pdf", "flag")  # a booking may attach several pdfs and carry several flags
+REPEATABLE = ("attach_pdf", "flag", "window")  # several pdfs, flags and window rules (booking_windows: each once)
 
 
 def check(ctx):
