@@ -37,6 +37,7 @@ from formflow.simulate import explore
 from formflow.simulate.program import Program
 
 SAMPLES = 256  # random walk-throughs (`explore`'s aimed sampler) tried before the solver
+IMPOSSIBLE_REPORTED = ("path", "outcome", "premise", "gate")  # goals whose "unsat" is reported as impossible
 NEAR_TRIES = 6  # test birth dates tried next to the model's before the whole list is given to the solver
 
 
@@ -51,6 +52,8 @@ class Goal:
     status: str | None = None  # sat | unsat | unknown
     example: Example | None = None
     confirmed: bool = False  # a real walk shows it
+    part: object = None  # unsat: the part of the query without a solution (slices.Part), for `why`
+    queried: bool = False  # its status is a solver's answer (not inherited from an impossible prefix)
 
     @property
     def hard(self) -> tuple:
@@ -70,6 +73,8 @@ class Engine:
         self._stmt_paths: dict[int, list[Path]] = {}
         self._confirmed: set[int] = set()  # id() of the paths a walk has shown
         self._born_on_test_day = None
+        self._cores: dict[int, object] = {}  # id(goal) -> its solver.Explanation (the goals live as long)
+        self.disagreements = 0  # impossible by one solver, not by the other (see `_recheck`)
         self.nofault = self._nofault()
         self._build(read_goals)
         self._open = [g for g in self.goals if g.kind not in ("path", "reads")]  # what walks may still show
@@ -190,6 +195,24 @@ class Engine:
                 together = True
                 self._asserts_hold_together()
             self.settle(self.goals[i])
+        self._recheck()
+
+    def _recheck(self) -> None:
+        """Every "impossible" that a diagnostic or a property would report is asked again, of a
+        solver of its own (`why`, which needs that solver's unsat core anyway). Should the two
+        disagree, the goal is not impossible: it becomes what the second solver says (possible,
+        with its model walked, or undecided), and the points that were impossible only because of
+        it are settled again."""
+        while True:
+            flipped = [g for g in self.goals if g.status == UNSAT and g.queried and g.kind in IMPOSSIBLE_REPORTED
+                       and self.why(g) is None]
+            if not flipped:
+                return
+            for goal in self.goals:  # impossible only because a prefix was: decide again
+                if goal.kind == "path" and goal.status == UNSAT and not goal.queried:
+                    goal.status = None
+            for i in sorted(range(len(self.goals)), key=lambda i: (self._rank(self.goals[i]), i)):
+                self.settle(self.goals[i])
 
     def _asserts_hold_together(self) -> None:
         """One query for every assert not yet shown violated: "some assert fails on some complete
@@ -217,8 +240,9 @@ class Engine:
             goal.status = UNSAT
             return
         result = self._solve(goal.path, goal.items)
+        goal.queried = True
         if result.status != SAT:
-            goal.status = result.status
+            goal.status, goal.part = result.status, result.part
             return
         goal.status = SAT
         found = self._example(result.model)
@@ -322,11 +346,26 @@ class Engine:
             goal.example = ex
 
     # ------------------------------------------------------------ explanations
-    def why(self, goal: Goal) -> list:
-        """Origins of the conjuncts that make an impossible goal impossible (an unsat core)."""
+    def why(self, goal: Goal) -> list | None:
+        """Origins of the conjuncts that make an impossible goal impossible (an unsat core). None
+        when the explaining solver disagrees: the goal's status is then corrected (see `_recheck`)."""
         if goal.status != UNSAT:
             return []
-        return self.solver.explain(goal.path, goal.items)
+        found = self._cores.get(id(goal))
+        if found is None:
+            found = self._cores[id(goal)] = self.solver.explain(goal.path, goal.items, goal.part)
+        if found.status == UNSAT:
+            return list(found.origins)
+        self._disagreed(goal, found)
+        return None
+
+    def _disagreed(self, goal: Goal, found) -> None:
+        self.disagreements += 1
+        goal.status, goal.part = (SAT if found.status == SAT else UNKNOWN), None
+        if found.model is not None:
+            ex = self._example(found.model)
+            if ex is not None:
+                self.discharge(ex)
 
     def counterexample(self, goal: Goal) -> Example | None:
         """A scenario-grade example for a violated assert or a division by zero (re-solved if needed)."""

@@ -129,8 +129,7 @@ class Slicer:
         self._background: dict[int, list] = {}
         for expr in background:
             vs = self.vars.of(expr)
-            if vs:
-                self._background.setdefault(self.partition.find(vs[0]), []).append(expr)
+            self._background.setdefault(self.partition.find(vs[0]) if vs else NO_BLOCK, []).append(expr)
         self._members: dict[int, list[int]] = {}
         for v in self.vars.terms:
             self._members.setdefault(self.partition.find(v), []).append(v)
@@ -139,7 +138,7 @@ class Slicer:
         self._ids: dict[int, tuple] = {}  # id(a Python term) -> (the term, its z3 id)
         self._scratch = z3.SimpleSolver(ctx=ctx)
         self._scratch.set("rlimit", rlimit)
-        self.base = self._base(background)
+        self.background_status, self.base = self._bases()
 
     # ------------------------------------------------------------ the parts of a query
     def roots(self, cond) -> tuple[int, ...]:
@@ -161,8 +160,8 @@ class Slicer:
     def check(self, conds, extra: tuple = ()) -> tuple[str, "Valuation | None"]:
         """Satisfiability of the conjunction of `conds` (Conds) and `extra` (z3 Bools) with the
         background, part by part."""
-        if self.base is None:
-            return UNSAT, None
+        if self.background_status != SAT:  # UNSAT: no citizen at all; UNKNOWN: ask whole (solver.py)
+            return self.background_status, None
         groups: dict[int, list] = {}  # the head block of a part -> the constraints in the part
         head: dict[int, int] = {}  # a block -> the block heading its part (a local union-find)
         for cond in conds:
@@ -188,9 +187,10 @@ class Slicer:
         status = SAT
         for h, members in groups.items():
             mine = blocks[h]
-            found, values = self._part(mine if len(mine) < 2 else sorted(mine, key=self.partition.rank), members)
+            mine = mine if len(mine) < 2 else sorted(mine, key=self.partition.rank)
+            found, values = self._part(mine, members)
             if found == UNSAT:
-                return UNSAT, None
+                return UNSAT, Part(tuple(mine), tuple(members))
             if found == UNKNOWN:
                 status = UNKNOWN
                 continue
@@ -246,11 +246,33 @@ class Slicer:
         finally:
             s.pop()
 
-    def _base(self, background: list) -> dict | None:
-        """Values of every variable from one model of the background alone (None: it has none)."""
-        status, values = self._solve(background, list(self.vars.terms))
-        return values if status == SAT else None
+    def _bases(self) -> tuple[str, dict | None]:
+        """Values of every variable from a model of the background alone, block by block (a model
+        of each block's constraints; together a model of all of them, as no variable is in two).
 
+        One solve of the whole background would be one hard problem where there are many easy
+        ones, and it can run out of the resource limit (at a few hundred questions, when dozens of
+        date ranges meet at `today`). A block without a model in the limit is *unknown*, and so is
+        every sliced query then (solver.py asks it whole); only a block shown to have no model at
+        all makes every query unsatisfiable."""
+        values: dict = {}
+        status = SAT
+        for root, exprs in sorted(self._background.items(), key=lambda kv: self._rank(kv[0])):
+            found, part = self._solve(exprs, self._members.get(root, []))
+            if found == UNSAT:
+                return UNSAT, None
+            if found == UNKNOWN:
+                status = UNKNOWN
+                continue
+            values.update(part)
+        return status, (values if status == SAT else None)
+
+    def _rank(self, root: int) -> int:
+        return -1 if root == NO_BLOCK else self.partition.rank(root)
+
+    def part_background(self, part: "Part") -> list:
+        """The background constraints of an unsatisfiable part's blocks."""
+        return [e for r in part.blocks for e in self._background.get(r, ())]
 
 def python_value(value):
     """A value of a model as Python: bool, int or Fraction (None: an irrational number)."""
@@ -263,6 +285,17 @@ def python_value(value):
     if z3.is_rational_value(value):
         return Fraction(value.numerator_as_long(), value.denominator_as_long())
     return None
+
+
+class Part:
+    """The unsatisfiable part of a query: the blocks whose background it includes and the
+    constraints (Conds, or z3 Bools of `extra`) in it. That part alone is unsatisfiable, so it
+    is where an explanation needs to look (`Solver.explain`)."""
+
+    __slots__ = ("blocks", "members")
+
+    def __init__(self, blocks: tuple, members: tuple):
+        self.blocks, self.members = blocks, members
 
 
 class Valuation:
