@@ -118,3 +118,51 @@ def test_an_impossible_verdict_the_explaining_solver_disagrees_with_is_never_rep
     props = {p.name: p for p in analyse(flow, parsed.source, prove=True).properties}
     true = next(p for n, p in props.items() if n.startswith("condition 0 true"))
     assert true.verdict == "proved" and true.example.answers["a"] > 5
+
+
+def _engine(flow, source, program, *, prove: bool):
+    from formflow.analysis import universe
+    from formflow.analysis.encode import Encoder, latest_date
+    from formflow.analysis.goals import Engine
+    from formflow.analysis.paths import Paths
+    from formflow.analysis.solver import Solver
+
+    enc = Encoder(flow, universe.today_window(latest_date(flow)))
+    paths = Paths(flow, enc)
+    engine = Engine(flow, program, enc, paths, Solver(enc), source.line_col, scenario=prove, home_region="01",
+                    read_goals=prove)
+    engine.run()
+    return engine
+
+
+def _path_verdicts(engine) -> list:
+    return [(i, g.status) for i, g in enumerate(engine.goals) if g.kind == "path"]
+
+
+try:  # the brute-force suite's generator of random valid flows (its verdicts are the referee's)
+    from test_analysis_bruteforce import BRUTE, Rejected, compile_flow, flows
+except ImportError:  # pragma: no cover
+    flows = None
+
+
+@pytest.mark.skipif(flows is None, reason="needs tests/test_analysis_bruteforce.py")
+def test_check_decides_every_point_and_direction_as_prove_does():
+    """`check` decides reachability node by node without walking an example (`Slicer.path_status`),
+    `prove` with a walked witness for every point, checked against brute force by
+    tests/test_analysis_bruteforce.py: on random flows they must agree on every point and
+    direction, and neither may leave one undecided."""
+    from hypothesis import assume, given
+
+    @BRUTE
+    @given(flows())
+    def agree(text):
+        try:
+            flow, source, program = compile_flow(text)
+        except Rejected:
+            assume(False)
+        checked = _path_verdicts(_engine(flow, source, program, prove=False))
+        proved = _path_verdicts(_engine(flow, source, program, prove=True))
+        assert checked == proved
+        assert all(status in (SAT, UNSAT) for _, status in checked), checked
+
+    agree()

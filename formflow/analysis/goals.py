@@ -36,7 +36,8 @@ from formflow.ir import model as M
 from formflow.simulate import explore
 from formflow.simulate.program import Program
 
-SAMPLES = 256  # random walk-throughs (`explore`'s aimed sampler) tried before the solver
+SAMPLES = 256  # random walk-throughs (`explore`'s aimed sampler) tried before the solver in `prove`
+CHECK_SAMPLES = 32  # and in `check`, where they settle the conditions the solver finds hardest (non-linear)
 IMPOSSIBLE_REPORTED = ("path", "outcome", "premise", "gate")  # goals whose "unsat" is reported as impossible
 NEAR_TRIES = 6  # test birth dates tried next to the model's before the whole list is given to the solver
 
@@ -81,21 +82,23 @@ class Engine:
         self.test_days = frozenset(test_birth_days()) if scenario else frozenset()
         self._by_number = {b.number: b for b in paths.branches if b.number >= 0}
         self.asserts = evaluate.Checker(program)
-        solver.prepare(self._conjuncts())
+        solver.prepare(*self._conjuncts())
 
-    def _conjuncts(self) -> list:
-        """Every conjunct of the goals' path conditions, in flow order (for the solver's partition)."""
+    def _conjuncts(self) -> tuple[list, list]:
+        """Every conjunct of the goals' path conditions, in flow order (for the solver's partition),
+        and every node of the path tree they are on."""
         seen: set[int] = set()
-        found = []
+        found, nodes = [], [self.paths.root]
         for goal in self.goals:
             chain = []
             node = goal.path
             while node is not None and node.conjunct is not None and id(node) not in seen:
                 seen.add(id(node))
-                chain.append(node.conjunct.cond)
+                chain.append(node)
                 node = node.parent
-            found += reversed(chain)
-        return found
+            found += (n.conjunct.cond for n in reversed(chain))
+            nodes += chain
+        return found, nodes
 
     # ------------------------------------------------------------ the goals
     def _nofault(self) -> Item:
@@ -183,9 +186,12 @@ class Engine:
         return len(where) == 1 and path.extends(where[0])
 
     # ------------------------------------------------------------ solving
-    def run(self, samples: int = SAMPLES) -> None:
-        """Random walks first (most goals are shown by some), then the solver for the rest."""
-        for sample in explore.samples(self.program, samples, seed=0, region=self.home):
+    def run(self, samples: int | None = None) -> None:
+        """The solver, goal by goal (the deepest points first); in `prove` a few random walks come
+        first, as they show many goals at once (`samples`: how many; `check` needs none)."""
+        if samples is None:
+            samples = SAMPLES if self.scenario else CHECK_SAMPLES
+        for sample in explore.samples(self.program, samples, seed=0, region=self.home) if samples else ():
             if sample.walk is not None:
                 self.discharge(Example(sample.citizen.facts(), sample.answers, sample.walk, sample.citizen))
         order = sorted(range(len(self.goals)), key=lambda i: (self._rank(self.goals[i]), i))
@@ -236,8 +242,16 @@ class Engine:
     def settle(self, goal: Goal) -> None:
         if goal.status is not None:
             return
-        if goal.kind == "path" and self._impossible_prefix(goal.subject):
-            goal.status = UNSAT
+        if goal.kind == "path":
+            found = self.solver.path_status(goal.path)
+            if found is not None and (found.status == UNSAT or (found.status == SAT and not self.scenario)):
+                # impossible, or possible where `check` needs no example of it
+                goal.status, goal.part, goal.queried = found.status, found.part, True
+                return
+            if found is None and self._impossible_prefix(goal.subject):
+                goal.status = UNSAT
+                return
+        if goal.kind == "outcome" and not self.scenario and self._walk_to_outcome(goal):
             return
         result = self._solve(goal.path, goal.items)
         goal.queried = True
@@ -255,6 +269,24 @@ class Engine:
                 self.discharge(found)
         if goal.kind in ("violation", "division") and not goal.confirmed:
             goal.status = UNKNOWN  # the solver's counterexample does not reproduce: never report it
+
+    def _walk_to_outcome(self, goal: Goal, tries: int = 3) -> bool:
+        """Show an outcome with a walk to an `end` or `trigger` that names it, before asking the
+        solver the outcome's own query (a condition over every route of the flow, expensive when
+        the flow is large): the first few of those points that are reached are walked with a model
+        of their path condition, and any walk that ends in the outcome settles it."""
+        naming = [p for p in self.paths.ends + self.paths.triggers if p.stmt.outcome == goal.subject]
+        for point in naming[:tries]:
+            status = self.by_path[id(point.path)].status
+            if status != SAT:
+                continue
+            result = self._solve(point.path, [self.nofault] if self.enc.divisions else [])
+            found = self._example(result.model) if result.status == SAT else None
+            if found is not None:
+                self.discharge(found)
+            if goal.confirmed:
+                return True
+        return False
 
     def _impossible_prefix(self, path: Path) -> bool:
         for node in path.ancestors():

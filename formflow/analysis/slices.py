@@ -28,6 +28,7 @@ from z3 import z3core as core
 
 SAT, UNSAT, UNKNOWN = "sat", "unsat", "unknown"
 NO_BLOCK = -1  # the "block" of constraints without variables
+BIG_BLOCK = 16  # background constraints from which a block has a solver of its own (`_block_solver`)
 
 
 class Variables:
@@ -136,9 +137,136 @@ class Slicer:
         self._root_of = {v: self.partition.find(v) for v in self.vars.terms}
         self._cache: dict[tuple, tuple[str, dict | None]] = {}
         self._ids: dict[int, tuple] = {}  # id(a Python term) -> (the term, its z3 id)
+        self._nodes: dict[int, _Node] = {}  # id(a prepared Path) -> its node (the paths outlive the slicer)
+        self._models: dict[int, object] = {}  # block -> a z3 model of its background
+        self._joined: dict[int, list] = {}  # block -> its background as one conjunction
+        self._solvers: dict[int, object] = {}  # block -> a solver with its (large) background
         self._scratch = z3.SimpleSolver(ctx=ctx)
         self._scratch.set("rlimit", rlimit)
-        self.background_status, self.base = self._bases()
+        self.background_status = self._bases()
+
+    # ------------------------------------------------------------ path conditions, node by node
+    def prepare_paths(self, nodes) -> None:
+        """Index every node of the path tree (`paths.Path`, each once, the root included) by the
+        block its conjunct is about, and link each node to the nearest ancestor about the same
+        block (one walk over the tree, with a stack per block)."""
+        children: dict[int, list] = {}
+        root = None
+        for node in nodes:
+            if node.conjunct is None:
+                root = node
+            else:
+                children.setdefault(id(node.parent), []).append(node)
+        if root is None:
+            return
+        last: dict[int, _Node] = {}
+        stack = [(child, False) for child in reversed(children.get(id(root), []))]
+        while stack:
+            node, leaving = stack.pop()
+            info = self._nodes.get(id(node))
+            if leaving:
+                if info.same is not None:
+                    last[info.block] = info.same
+                else:
+                    del last[info.block]
+                continue
+            cond = node.conjunct.cond
+            roots = self.roots(cond)
+            block = roots[0] if len(roots) == 1 else NO_BLOCK if not roots else None
+            info = _Node(node, cond, block, last.get(block) if block is not None else None)
+            self._nodes[id(node)] = info
+            if block is not None:
+                last[block] = info
+                stack.append((node, True))
+            stack.extend((child, False) for child in reversed(children.get(id(node), [])))
+
+    def path_status(self, path) -> tuple[str, "Part | None"] | None:
+        """Whether the path condition of `path` has a solution, decided node by node: a path is
+        satisfiable when its parent is and the conjuncts of its own node's block (its node and the
+        nodes above it about the same block) are, with that block's background — the other blocks
+        are the parent's, unchanged. Each node costs one evaluation in a model found before (the
+        node above it about the same block, or the block's background) and, only when that model
+        does not satisfy the new conjunct, one small solve (non-linear conjuncts too: a small part
+        is easier for z3 than the whole query; should it run out of its limit, the path is unknown
+        and solver.py asks it whole). None: `path` was not prepared."""
+        if self.background_status != SAT:
+            return None
+        if path.conjunct is None:
+            return SAT, None
+        todo = []
+        info = self._nodes.get(id(path))
+        while info is not None and info.status is None:
+            todo.append(info)
+            parent = info.node.parent
+            info = self._nodes.get(id(parent)) if parent.conjunct is not None else _ROOT
+        if info is None:
+            return None
+        above = info
+        for info in reversed(todo):
+            info.hard = above.hard or info.block is None  # a conjunct about two blocks: not prepared
+            if info.hard:
+                info.status = UNKNOWN
+            elif above.status == UNSAT:
+                info.status, info.part = UNSAT, above.part
+            else:
+                own = self._own(info)
+                info.status = UNSAT if own == UNSAT else UNKNOWN if UNKNOWN in (own, above.status) else SAT
+                info.part = above.part if own != UNSAT else Part((info.block,) if info.block != NO_BLOCK else (),
+                                                                  tuple(info.chain()))
+            above = info
+        found = self._nodes[id(path)]
+        return None if found.hard else (found.status, found.part)
+
+    def _own(self, info: "_Node") -> str:
+        """Satisfiability of the node's block: its background and the chain of conjuncts about it."""
+        same = info.same
+        background = self._models.get(info.block)
+        model = same.model if same is not None else background.model if background is not None else None
+        if model is None and same is None:
+            model = self._empty_model()
+        if model is not None and z3.is_true(model.eval(info.cond.expr, model_completion=True)):
+            info.model = model
+            return SAT
+        s = self._block_solver(info.block)
+        self.solved += 1
+        s.push()
+        try:
+            if s is self._scratch:
+                s.add(*self._background_of(info.block))
+            s.add(*[c.expr for c in info.chain()])
+            status = s.check()
+            if status == z3.sat:
+                info.model = s.model()
+                return SAT
+            return UNSAT if status == z3.unsat else UNKNOWN
+        finally:
+            s.pop()
+
+    def _background_of(self, block: int) -> list:
+        """A block's background as one conjunction (built once: adding a hundred constraints one
+        by one through z3's Python API costs more than solving them)."""
+        found = self._joined.get(block)
+        if found is None:
+            exprs = self._background.get(block, [])
+            found = self._joined[block] = exprs if len(exprs) < 2 else [z3.And(exprs)]
+        return found
+
+    def _block_solver(self, block: int):
+        """The solver a node of `block` is solved in: for a block with a large background (the
+        facts and every answer that meets them in some condition), a solver of its own that has
+        the background already; otherwise the scratch solver."""
+        if len(self._background.get(block, ())) < BIG_BLOCK:
+            return self._scratch
+        s = self._solvers.get(block)
+        if s is None:
+            s = self._solvers[block] = z3.SimpleSolver(ctx=self.ctx)
+            s.set("rlimit", self.rlimit)
+            s.add(*self._background_of(block))
+        return s
+
+    def _empty_model(self):
+        """A model that says nothing: evaluated with completion, every variable takes its default."""
+        return z3.ModelRef(core.Z3_mk_model(self.ctx.ref()), self.ctx)
 
     # ------------------------------------------------------------ the parts of a query
     def roots(self, cond) -> tuple[int, ...]:
@@ -217,55 +345,59 @@ class Slicer:
             r = head[r]
         return r
 
-    def _part(self, blocks: list[int], members: list) -> tuple[str, dict | None]:
+    def _part(self, blocks: list[int], members: list) -> tuple[str, object]:
+        """(status, a z3 model) of one part: its blocks' background and its members."""
         if len(members) == 1 and not isinstance(members[0], z3.ExprRef):
             key = id(members[0])
         else:
             key = tuple(id(m) if not isinstance(m, z3.ExprRef) else ("e", m.get_id()) for m in members)
         found = self._cache.get(key)
         if found is None:
-            exprs = [e for r in blocks for e in self._background.get(r, ())]
-            exprs += [m if isinstance(m, z3.ExprRef) else m.expr for m in members]
-            found = self._solve(exprs, [v for r in blocks for v in self._members.get(r, ())])
+            exprs = [m if isinstance(m, z3.ExprRef) else m.expr for m in members]
+            solver = self._block_solver(blocks[0]) if len(blocks) == 1 else self._scratch
+            if solver is self._scratch:
+                exprs = [e for r in blocks for e in self._background_of(r)] + exprs
+            found = self._solve(exprs, solver)
             self._cache[key] = found
             self._keep.append(members)
         return found
 
-    def _solve(self, exprs: list, variables: list[int]) -> tuple[str, dict | None]:
-        """One part, in a scope of the scratch solver (a fresh z3 solver costs ten times as much)."""
+    def _solve(self, exprs: list, solver=None) -> tuple[str, object]:
+        """(status, a z3 model when sat) of `exprs`, in a scope of `solver` (by default the scratch
+        solver: a fresh z3 solver costs ten times as much)."""
         self.solved += 1
-        s = self._scratch
+        s = solver if solver is not None else self._scratch
         s.push()
         try:
             s.add(*exprs)
             status = s.check()
             if status != z3.sat:
                 return (UNSAT if status == z3.unsat else UNKNOWN), None
-            model = s.model()
-            return SAT, {v: python_value(model.eval(self.vars.terms[v], model_completion=True)) for v in variables}
+            return SAT, _Values(s.model())
         finally:
             s.pop()
 
-    def _bases(self) -> tuple[str, dict | None]:
-        """Values of every variable from a model of the background alone, block by block (a model
-        of each block's constraints; together a model of all of them, as no variable is in two).
+    def _bases(self) -> str:
+        """A model of the background alone, block by block (a model of each block's constraints;
+        together a model of all of them, as no variable is in two): the values of the variables
+        a query does not constrain.
 
         One solve of the whole background would be one hard problem where there are many easy
         ones, and it can run out of the resource limit (at a few hundred questions, when dozens of
         date ranges meet at `today`). A block without a model in the limit is *unknown*, and so is
         every sliced query then (solver.py asks it whole); only a block shown to have no model at
         all makes every query unsatisfiable."""
-        values: dict = {}
         status = SAT
-        for root, exprs in sorted(self._background.items(), key=lambda kv: self._rank(kv[0])):
-            found, part = self._solve(exprs, self._members.get(root, []))
+        for root in sorted(self._background, key=self._rank):
+            solver = self._block_solver(root) if root != NO_BLOCK else self._scratch
+            found, model = self._solve(self._background_of(root) if solver is self._scratch else [], solver)
             if found == UNSAT:
-                return UNSAT, None
+                return UNSAT
             if found == UNKNOWN:
                 status = UNKNOWN
                 continue
-            values.update(part)
-        return status, (values if status == SAT else None)
+            self._models[root] = model
+        return status
 
     def _rank(self, root: int) -> int:
         return -1 if root == NO_BLOCK else self.partition.rank(root)
@@ -275,16 +407,59 @@ class Slicer:
         return [e for r in part.blocks for e in self._background.get(r, ())]
 
 def python_value(value):
-    """A value of a model as Python: bool, int or Fraction (None: an irrational number)."""
-    if z3.is_true(value):
-        return True
-    if z3.is_false(value):
-        return False
-    if z3.is_int_value(value):
-        return value.as_long()
-    if z3.is_rational_value(value):
-        return Fraction(value.numerator_as_long(), value.denominator_as_long())
-    return None
+    """A value of a model as Python: bool, int or Fraction (None: an irrational number). Read
+    through z3's C API: the Python predicates (`is_true`, `is_int_value`) cost ten times as much,
+    and a witness of a large flow reads thousands of values."""
+    ctx, a = value.ctx_ref(), value.as_ast()
+    kind = core.Z3_get_sort_kind(ctx, core.Z3_get_sort(ctx, a))
+    if kind == z3.Z3_BOOL_SORT:
+        return {z3.Z3_L_TRUE: True, z3.Z3_L_FALSE: False}.get(core.Z3_get_bool_value(ctx, a))
+    if core.Z3_get_ast_kind(ctx, a) != z3.Z3_NUMERAL_AST:
+        return None
+    text = core.Z3_get_numeral_string(ctx, a)
+    return int(text) if kind == z3.Z3_INT_SORT else Fraction(text) if kind == z3.Z3_REAL_SORT else None
+
+
+class _Values:
+    """A part's z3 model, with the Python value of each variable read once (a part is cached and
+    shared by many queries; reading a value from z3 costs tens of microseconds)."""
+
+    __slots__ = ("model", "read")
+
+    def __init__(self, model):
+        self.model, self.read = model, {}
+
+    def get(self, k: int, term):
+        found = self.read.get(k, _UNREAD)
+        if found is _UNREAD:
+            found = self.read[k] = python_value(self.model.eval(term, model_completion=True))
+        return found
+
+
+_UNREAD = object()
+
+
+class _Node:
+    """A node of the path tree as `Slicer.path_status` sees it."""
+
+    __slots__ = ("node", "cond", "block", "same", "status", "part", "model", "hard")
+
+    def __init__(self, node, cond, block, same):
+        self.node, self.cond, self.block, self.same = node, cond, block, same  # same: the node above, same block
+        self.status, self.part, self.model, self.hard = None, None, None, False
+
+    def chain(self) -> list:
+        """The conjuncts about this node's block on its path, from the start of the flow."""
+        found, info = [], self
+        while info is not None:
+            found.append(info.cond)
+            info = info.same
+        found.reverse()
+        return found
+
+
+_ROOT = _Node(None, None, None, None)
+_ROOT.status = SAT
 
 
 class Part:
@@ -299,12 +474,13 @@ class Part:
 
 
 class Valuation:
-    """The values of a satisfiable sliced query: each part's solution for the variables of its
-    blocks, the background model for the rest. Read like a model (`witness.py`)."""
+    """The values of a satisfiable sliced query: each part's model for the variables of its
+    blocks, the background's model for the rest, read when asked (a witness reads the answers of
+    its route only). Read like a model (`witness.py`)."""
 
     __slots__ = ("slicer", "parts")
 
-    def __init__(self, slicer: Slicer, parts: dict[int, dict]):
+    def __init__(self, slicer: Slicer, parts: dict[int, object]):  # block -> a z3 model of its part
         self.slicer, self.parts = slicer, parts
 
     def value(self, term):
@@ -315,11 +491,11 @@ class Valuation:
         k = entry[1]
         root = s._root_of.get(k)
         if root is not None:
-            values = self.parts.get(root)
-            if values is not None and k in values:
-                return values[k]
-            if s.base is not None and k in s.base:
-                return s.base[k]
+            values = self.parts.get(root)  # the query's part, or the background's
+            if values is None:
+                values = s._models.get(root)
+            if values is not None:
+                return values.get(k, entry[0])
         vs = s.vars.of(term)
         if vs == (k,):  # a variable no constraint mentions: anything will do, as z3 completes a model
             return _default(term)

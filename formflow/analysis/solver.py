@@ -124,12 +124,25 @@ class Solver:
         self._trivial: dict[int, bool] = {}
         self._background_literals: list | None = None
 
-    def prepare(self, conds) -> None:
+    def prepare(self, conds, nodes=()) -> None:
         """Fix the background and the partition of the variables, once every term is encoded (the
-        analyser calls it before its first query; `conds`: every conjunct a query's path can have)."""
+        analyser calls it before its first query; `conds`: every conjunct a query's path can have;
+        `nodes`: every node of the path tree, for `path_status`)."""
         self.background = [Item(Cond(c), ("universe", text)) for c, text in self.enc.universe] + self._ranges()
         exprs = list(self.enc.calendar.side) + [i.cond.expr for i in self.background]
         self._slicer = Slicer(self.enc.ctx, exprs, conds, self.rlimit)
+        self._slicer.prepare_paths(nodes)
+
+    def path_status(self, path) -> Result | None:
+        """Whether some citizen reaches `path`, decided without a model (see `Slicer.path_status`);
+        None when it has to be asked with `check`."""
+        if self._slicer is None:
+            return None
+        found = self._slicer.path_status(path)
+        if found is None:
+            return None
+        self.queries += 1
+        return Result(found[0], part=found[1])
 
     @property
     def parts_solved(self) -> int:
