@@ -276,6 +276,9 @@ class Engine:
         the flow is large): the first few of those points that are reached are walked with a model
         of their path condition, and any walk that ends in the outcome settles it."""
         naming = [p for p in self.paths.ends + self.paths.triggers if p.stmt.outcome == goal.subject]
+        if not naming:  # the final outcome is always one that an `end` or a `trigger` names
+            goal.status = UNSAT
+            return True
         for point in naming[:tries]:
             status = self.by_path[id(point.path)].status
             if status != SAT:

@@ -220,13 +220,26 @@ class Slicer:
     def _own(self, info: "_Node") -> str:
         """Satisfiability of the node's block: its background and the chain of conjuncts about it."""
         same = info.same
-        background = self._models.get(info.block)
-        model = same.model if same is not None else background.model if background is not None else None
-        if model is None and same is None:
-            model = self._empty_model()
+        if same is not None:
+            model = self._model_of(same)
+        else:
+            background = self._models.get(info.block)
+            model = background.model if background is not None else self._empty_model()
         if model is not None and z3.is_true(model.eval(info.cond.expr, model_completion=True)):
             info.model = model
             return SAT
+        status, info.model = self._solve_chain(info, want_model=False)
+        return status
+
+    def _model_of(self, info: "_Node"):
+        """The model of a satisfiable node's block, found again if it was not kept."""
+        if info.model is _LATER:
+            _, info.model = self._solve_chain(info, want_model=True)
+        return info.model
+
+    def _solve_chain(self, info: "_Node", *, want_model: bool) -> tuple[str, object]:
+        """Solve a node's block and chain. The model is taken only when wanted (taking one costs
+        as much as the solve): most nodes have no node below them about the same block."""
         s = self._block_solver(info.block)
         self.solved += 1
         s.push()
@@ -236,9 +249,8 @@ class Slicer:
             s.add(*[c.expr for c in info.chain()])
             status = s.check()
             if status == z3.sat:
-                info.model = s.model()
-                return SAT
-            return UNSAT if status == z3.unsat else UNKNOWN
+                return SAT, (s.model() if want_model else _LATER)
+            return (UNSAT if status == z3.unsat else UNKNOWN), None
         finally:
             s.pop()
 
@@ -437,6 +449,7 @@ class _Values:
 
 
 _UNREAD = object()
+_LATER = object()  # a node's model, not taken yet
 
 
 class _Node:
