@@ -55,6 +55,7 @@ class Goal:
     confirmed: bool = False  # a real walk shows it
     part: object = None  # unsat: the part of the query without a solution (slices.Part), for `why`
     queried: bool = False  # its status is a solver's answer (not inherited from an impossible prefix)
+    day: int | None = None  # answerable, possible: a day number on which it happens
 
     @property
     def hard(self) -> tuple:
@@ -259,6 +260,8 @@ class Engine:
             goal.status, goal.part = result.status, result.part
             return
         goal.status = SAT
+        if goal.kind == "answerable":  # the day it happens, for the diagnostic (its example may not walk)
+            goal.day = result.model.integer(self.enc.today)
         found = self._example(result.model)
         if found is not None:
             self.discharge(found)
