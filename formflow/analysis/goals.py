@@ -20,6 +20,7 @@ a scenario file.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 import z3
@@ -188,13 +189,14 @@ class Engine:
 
     # ------------------------------------------------------------ solving
     def run(self, samples: int | None = None) -> None:
-        """The solver, goal by goal (the deepest points first); in `prove` a few random walks come
-        first, as they show many goals at once (`samples`: how many; `check` needs none)."""
+        """Random walks first, as they show many goals at once (`samples`: how many; `check` takes
+        a few, and more only when a goal that walks show well — an outcome, an assert's `if` part,
+        a gate route — would otherwise be a query about every route of the flow), then the solver
+        goal by goal, the deepest points first."""
         if samples is None:
             samples = SAMPLES if self.scenario else CHECK_SAMPLES
-        for sample in explore.samples(self.program, samples, seed=0, region=self.home) if samples else ():
-            if sample.walk is not None:
-                self.discharge(Example(sample.citizen.facts(), sample.answers, sample.walk, sample.citizen))
+        self._sampler = explore.samples(self.program, max(samples, SAMPLES), seed=0, region=self.home)
+        self._sample(samples)
         order = sorted(range(len(self.goals)), key=lambda i: (self._rank(self.goals[i]), i))
         together = False
         for i in order:
@@ -220,6 +222,12 @@ class Engine:
                     goal.status = None
             for i in sorted(range(len(self.goals)), key=lambda i: (self._rank(self.goals[i]), i)):
                 self.settle(self.goals[i])
+
+    def _sample(self, n: int | None) -> None:
+        """Walk the next `n` random walk-throughs (None: the rest of them)."""
+        for sample in itertools.islice(self._sampler, n):
+            if sample.walk is not None:
+                self.discharge(Example(sample.citizen.facts(), sample.answers, sample.walk, sample.citizen))
 
     def _asserts_hold_together(self) -> None:
         """One query for every assert not yet shown violated: "some assert fails on some complete
@@ -254,6 +262,10 @@ class Engine:
                 return
         if goal.kind == "outcome" and not self.scenario and self._walk_to_outcome(goal):
             return
+        if goal.kind in ("outcome", "premise", "gate"):
+            self._sample(None)  # the remaining sample walks, once: cheaper than the whole-flow queries
+            if goal.confirmed:
+                return
         result = self._solve(goal.path, goal.items)
         goal.queried = True
         if result.status != SAT:
