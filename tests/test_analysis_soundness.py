@@ -130,7 +130,7 @@ def _engine(flow, source, program, *, prove: bool):
     enc = Encoder(flow, universe.today_window(latest_date(flow)))
     paths = Paths(flow, enc)
     engine = Engine(flow, program, enc, paths, Solver(enc), source.line_col, scenario=prove, home_region="01",
-                    read_goals=prove)
+                    read_goals=prove, large=True)  # node by node, as for a large flow
     engine.run()
     return engine
 

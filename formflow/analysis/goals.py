@@ -38,7 +38,8 @@ from formflow.simulate import explore
 from formflow.simulate.program import Program
 
 SAMPLES = 256  # random walk-throughs (`explore`'s aimed sampler) tried before the solver in `prove`
-CHECK_SAMPLES = 32  # and in `check`, where they settle the conditions the solver finds hardest (non-linear)
+CHECK_SAMPLES = 32  # and in `check` of a large flow, where a walk costs more and the node-by-node path less
+SMALL_FLOW = 200  # questions: up to this, points are shown by walks, not decided node by node (see Engine)
 IMPOSSIBLE_REPORTED = ("path", "outcome", "premise", "gate")  # goals whose "unsat" is reported as impossible
 NEAR_TRIES = 6  # test birth dates tried next to the model's before the whole list is given to the solver
 
@@ -65,10 +66,14 @@ class Goal:
 
 class Engine:
     def __init__(self, flow: M.Flow, program: Program, enc: Encoder, paths: Paths, solver: Solver, line_col, *,
-                 scenario: bool, home_region: str, read_goals: bool = False):
+                 scenario: bool, home_region: str, read_goals: bool = False, large: bool | None = None):
         self.flow, self.program, self.enc, self.paths, self.solver = flow, program, enc, paths, solver
         self.line_col = line_col  # source offset -> (line, column), as the compiled form's "at"
         self.scenario = scenario
+        # A large flow's points are decided node by node (`Solver.path_status`), a small one's by
+        # sample walks and witnesses (a walk is cheaper than a solve about ages and calendar
+        # months, tens of milliseconds each; the per-point witnesses are n² only in large flows)
+        self.large = len(flow.questions) > SMALL_FLOW if large is None else large
         self.home = home_region
         self.numbers = condition_numbers(flow)
         self.by_path: dict[int, Goal] = {}
@@ -194,7 +199,7 @@ class Engine:
         a gate route — would otherwise be a query about every route of the flow), then the solver
         goal by goal, the deepest points first."""
         if samples is None:
-            samples = SAMPLES if self.scenario else CHECK_SAMPLES
+            samples = CHECK_SAMPLES if self.large and not self.scenario else SAMPLES
         self._sampler = explore.samples(self.program, max(samples, SAMPLES), seed=0, region=self.home)
         self._sample(samples)
         order = sorted(range(len(self.goals)), key=lambda i: (self._rank(self.goals[i]), i))
@@ -252,7 +257,7 @@ class Engine:
         if goal.status is not None:
             return
         if goal.kind == "path":
-            found = self.solver.path_status(goal.path)
+            found = self.solver.path_status(goal.path) if self.large else None
             if found is not None and (found.status == UNSAT or (found.status == SAT and not self.scenario)):
                 # impossible, or possible where `check` needs no example of it
                 goal.status, goal.part, goal.queried = found.status, found.part, True
