@@ -113,9 +113,11 @@ class Partition:
 class Slicer:
     """Solves queries part by part; see the module docstring."""
 
-    def __init__(self, ctx, background: list, conjuncts, rlimit: int):
+    def __init__(self, ctx, background: list, conjuncts, rlimit: int, owners: dict | None = None):
         """`background`: constraints every query includes (z3 Bools); `conjuncts`: every Cond that a
-        path condition of a query can contain (for the partition)."""
+        path condition of a query can contain (for the partition); `owners`: z3 id of a background
+        constraint that has a solution whatever the values of the variables it does not own (the
+        range of an answer that is never empty) -> the terms it owns (see `_cone`)."""
         self.ctx = ctx
         self.rlimit = rlimit
         self.vars = Variables(ctx)
@@ -137,6 +139,8 @@ class Slicer:
         self._root_of = {v: self.partition.find(v) for v in self.vars.terms}
         self._cache: dict[tuple, tuple[str, dict | None]] = {}
         self._ids: dict[int, tuple] = {}  # id(a Python term) -> (the term, its z3 id)
+        self._owners = {k: frozenset(v for t in terms for v in self.vars.of(t)) for k, terms in (owners or {}).items()}
+        self._index: dict[int, dict] = {}  # block -> variable -> positions of its background constraints
         self._nodes: dict[int, _Node] = {}  # id(a prepared Path) -> its node (the paths outlive the slicer)
         self._models: dict[int, object] = {}  # block -> a z3 model of its background
         self._joined: dict[int, list] = {}  # block -> its background as one conjunction
@@ -221,12 +225,13 @@ class Slicer:
         """Satisfiability of the node's block: its background and the chain of conjuncts about it."""
         same = info.same
         if same is not None:
-            model = self._model_of(same)
+            model, cover = self._model_of(same), same.cover
         else:
             background = self._models.get(info.block)
-            model = background.model if background is not None else self._empty_model()
-        if model is not None and z3.is_true(model.eval(info.cond.expr, model_completion=True)):
-            info.model = model
+            model, cover = (background.model if background is not None else self._empty_model()), None
+        if model is not None and (cover is None or set(self.vars.of(info.cond.expr)) <= cover) \
+                and z3.is_true(model.eval(info.cond.expr, model_completion=True)):
+            info.model, info.cover = model, cover
             return SAT
         status, info.model = self._solve_chain(info, want_model=False)
         return status
@@ -240,19 +245,57 @@ class Slicer:
     def _solve_chain(self, info: "_Node", *, want_model: bool) -> tuple[str, object]:
         """Solve a node's block and chain. The model is taken only when wanted (taking one costs
         as much as the solve): most nodes have no node below them about the same block."""
-        s = self._block_solver(info.block)
+        chain = [c.expr for c in info.chain()]
+        background, info.cover = self._cone((info.block,), chain)
         self.solved += 1
+        s = self._scratch
         s.push()
         try:
-            if s is self._scratch:
-                s.add(*self._background_of(info.block))
-            s.add(*[c.expr for c in info.chain()])
+            s.add(*background, *chain)
             status = s.check()
             if status == z3.sat:
                 return SAT, (s.model() if want_model else _LATER)
             return (UNSAT if status == z3.unsat else UNKNOWN), None
         finally:
             s.pop()
+
+    def _cone(self, blocks, exprs: list) -> tuple[list, frozenset]:
+        """The background constraints of `blocks` that can matter to `exprs`: those that share a
+        variable with them, directly or through other such constraints — except the range of an
+        answer that `exprs` do not read (it has a solution whatever the rest is, so leaving it out
+        changes no verdict), which would tie every date question to every use of `today`. With the
+        variables that this covers: a model of the cone says nothing about the others."""
+        seen = {v for e in exprs for v in self.vars.of(e)}
+        todo, chosen, out = list(seen), set(), []
+        indexes = [self._block_index(b) for b in blocks]
+        while todo:
+            v = todo.pop()
+            for index, background in indexes:
+                for i in index.get(v, ()):
+                    if (id(background), i) in chosen:
+                        continue
+                    e = background[i]
+                    owner = self._owners.get(e.get_id())
+                    if owner is not None and v not in owner:
+                        continue
+                    chosen.add((id(background), i))
+                    out.append(e)
+                    for w in self.vars.of(e):
+                        if w not in seen:
+                            seen.add(w)
+                            todo.append(w)
+        return out, frozenset(seen)
+
+    def _block_index(self, block: int) -> tuple[dict, list]:
+        found = self._index.get(block)
+        if found is None:
+            background = self._background.get(block, [])
+            index: dict[int, list] = {}
+            for i, e in enumerate(background):
+                for v in self.vars.of(e):
+                    index.setdefault(v, []).append(i)
+            found = self._index[block] = (index, background)
+        return found
 
     def _background_of(self, block: int) -> list:
         """A block's background as one conjunction (built once: adding a hundred constraints one
@@ -366,10 +409,10 @@ class Slicer:
         found = self._cache.get(key)
         if found is None:
             exprs = [m if isinstance(m, z3.ExprRef) else m.expr for m in members]
-            solver = self._block_solver(blocks[0]) if len(blocks) == 1 else self._scratch
-            if solver is self._scratch:
-                exprs = [e for r in blocks for e in self._background_of(r)] + exprs
-            found = self._solve(exprs, solver)
+            background, cover = self._cone(blocks, exprs)
+            found = self._solve(background + exprs)
+            if found[1] is not None:
+                found[1].cover = cover
             self._cache[key] = found
             self._keep.append(members)
         return found
@@ -436,12 +479,14 @@ class _Values:
     """A part's z3 model, with the Python value of each variable read once (a part is cached and
     shared by many queries; reading a value from z3 costs tens of microseconds)."""
 
-    __slots__ = ("model", "read")
+    __slots__ = ("model", "read", "cover")
 
     def __init__(self, model):
-        self.model, self.read = model, {}
+        self.model, self.read, self.cover = model, {}, None  # cover: the variables it speaks for (None: all)
 
     def get(self, k: int, term):
+        if self.cover is not None and k not in self.cover:
+            return _UNREAD
         found = self.read.get(k, _UNREAD)
         if found is _UNREAD:
             found = self.read[k] = python_value(self.model.eval(term, model_completion=True))
@@ -455,11 +500,12 @@ _LATER = object()  # a node's model, not taken yet
 class _Node:
     """A node of the path tree as `Slicer.path_status` sees it."""
 
-    __slots__ = ("node", "cond", "block", "same", "status", "part", "model", "hard")
+    __slots__ = ("node", "cond", "block", "same", "status", "part", "model", "hard", "cover")
 
     def __init__(self, node, cond, block, same):
         self.node, self.cond, self.block, self.same = node, cond, block, same  # same: the node above, same block
         self.status, self.part, self.model, self.hard = None, None, None, False
+        self.cover = None  # the variables its model speaks for (None: all of its block)
 
     def chain(self) -> list:
         """The conjuncts about this node's block on its path, from the start of the flow."""
@@ -504,11 +550,10 @@ class Valuation:
         k = entry[1]
         root = s._root_of.get(k)
         if root is not None:
-            values = self.parts.get(root)  # the query's part, or the background's
-            if values is None:
-                values = s._models.get(root)
-            if values is not None:
-                return values.get(k, entry[0])
+            for values in (self.parts.get(root), s._models.get(root)):  # the query's part, or the background's
+                found = _UNREAD if values is None else values.get(k, entry[0])
+                if found is not _UNREAD:
+                    return found
         vs = s.vars.of(term)
         if vs == (k,):  # a variable no constraint mentions: anything will do, as z3 completes a model
             return _default(term)

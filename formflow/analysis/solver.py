@@ -130,7 +130,7 @@ class Solver:
         `nodes`: every node of the path tree, for `path_status`)."""
         self.background = [Item(Cond(c), ("universe", text)) for c, text in self.enc.universe] + self._ranges()
         exprs = list(self.enc.calendar.side) + [i.cond.expr for i in self.background]
-        self._slicer = Slicer(self.enc.ctx, exprs, conds, self.rlimit)
+        self._slicer = Slicer(self.enc.ctx, exprs, conds, self.rlimit, self._owners())
         self._slicer.prepare_paths(nodes)
 
     def path_status(self, path) -> Result | None:
@@ -147,6 +147,18 @@ class Solver:
     @property
     def parts_solved(self) -> int:
         return self._slicer.solved if self._slicer is not None else 0
+
+    def _owners(self) -> dict:
+        """The ranges that have a solution whatever the rest (see `Slicer._cone`): every range but
+        that of a date question which can be empty on some days, with the terms it constrains."""
+        out = {}
+        for item in self.background:
+            if isinstance(item.origin, tuple) and item.origin[0] == "range":
+                answer = self.enc.answers[item.origin[1]]
+                if answer.nonempty is None:
+                    value = answer.value
+                    out[item.cond.expr.get_id()] = list(value.values()) if isinstance(value, dict) else [value]
+        return out
 
     def _ranges(self) -> list[Item]:
         """The range of every answer: a model is walked, so each answer in it must be valid."""
