@@ -408,11 +408,13 @@ class Slicer:
             key = tuple(id(m) if not isinstance(m, z3.ExprRef) else ("e", m.get_id()) for m in members)
         found = self._cache.get(key)
         if found is None:
+            # the whole background of its blocks, not a cone: a part's model gives a witness its
+            # answers, and each of them must be valid (the cone leaves unread answers' ranges out)
             exprs = [m if isinstance(m, z3.ExprRef) else m.expr for m in members]
-            background, cover = self._cone(blocks, exprs)
-            found = self._solve(background + exprs)
-            if found[1] is not None:
-                found[1].cover = cover
+            solver = self._block_solver(blocks[0]) if len(blocks) == 1 else self._scratch
+            if solver is self._scratch:
+                exprs = [e for r in blocks for e in self._background_of(r)] + exprs
+            found = self._solve(exprs, solver)
             self._cache[key] = found
             self._keep.append(members)
         return found
