@@ -46,6 +46,7 @@ class Calendar:
         self.side: list = []
         self._parts: dict[int, tuple] = {}
         self._years: dict[int, tuple] = {}
+        self._shifts: dict[tuple, tuple] = {}
         self._count = 0
 
     # ------------------------------------------------------------ building blocks
@@ -110,7 +111,16 @@ class Calendar:
         return self.parts(day)[0]
 
     def add_months(self, day, months):
-        """`add_months(day, months)`: same day of the month, clamped to the month's last day."""
+        """`add_months(day, months)`: same day of the month, clamped to the month's last day. The
+        same shift of the same day is one term: a flow with a hundred `min today - 12 months` has
+        one such date, not a hundred copies that the solver would have to find equal."""
+        key = (day.get_id(), months.get_id() if isinstance(months, z3.ExprRef) else ("n", months))
+        found = self._shifts.get(key)
+        if found is None:
+            found = self._shifts[key] = (self._add_months(day, months), day, months)  # the terms kept alive
+        return found[0]
+
+    def _add_months(self, day, months):
         year, month, mday, _ = self.parts(day)
         new_year, new_leap = self._year("ny")
         new_month = self._fresh("nm")

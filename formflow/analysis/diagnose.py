@@ -10,6 +10,8 @@ days, and anything undecided. Errors: an assert that fails, with its counterexam
 
 from __future__ import annotations
 
+from datetime import date
+
 from formflow.analysis.explain import Reason, reasons, story
 from formflow.analysis.goals import Engine, frontier
 from formflow.analysis.paths import Path
@@ -232,7 +234,8 @@ def _faults(engine: Engine, source: Source, line_of) -> list[Diagnostic]:
         elif goal.kind == "answerable" and goal.status == SAT:
             q = goal.subject.question
             ex = goal.example
-            when = f" (for example on {ex.facts.today.isoformat()})" if ex is not None else ""
+            day = ex.facts.today if ex is not None else date.fromordinal(goal.day) if goal.day is not None else None
+            when = f" (for example on {day.isoformat()})" if day is not None else ""
             out.append(make("FF810", f"on some days no answer to '{q.id}' is valid{when}", source, q.span,
                             "its min is after its max on those days",
                             help="a route that reaches it can never go on: correct `min` and `max`"))

@@ -27,9 +27,10 @@ class Reason:
 
 
 def reasons(origins, flow: M.Flow, skip: Span | None = None) -> tuple[Reason, ...]:
-    """Labels for the origins of a core, in flow order; `skip`: the span the diagnostic is about."""
+    """Labels for the origins of a core, in flow order; `skip`: the span the diagnostic is about.
+    `origins` None: there is no core (the solvers disagreed, see `goals.Engine.why`)."""
     out: list[Reason] = []
-    for origin in origins:
+    for origin in origins or ():
         if isinstance(origin, Origin):
             text = {"holds": "this is true on every route that gets there",
                     "failed": "this is false on every route that gets there",

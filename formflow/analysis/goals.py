@@ -20,6 +20,7 @@ a scenario file.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 import z3
@@ -36,7 +37,10 @@ from formflow.ir import model as M
 from formflow.simulate import explore
 from formflow.simulate.program import Program
 
-SAMPLES = 256  # random walk-throughs (`explore`'s aimed sampler) tried before the solver
+SAMPLES = 256  # random walk-throughs (`explore`'s aimed sampler) tried before the solver in `prove`
+CHECK_SAMPLES = 32  # and in `check` of a large flow, where a walk costs more and the node-by-node path less
+SMALL_FLOW = 200  # questions: up to this, points are shown by walks, not decided node by node (see Engine)
+IMPOSSIBLE_REPORTED = ("path", "outcome", "premise", "gate")  # goals whose "unsat" is reported as impossible
 NEAR_TRIES = 6  # test birth dates tried next to the model's before the whole list is given to the solver
 
 
@@ -51,6 +55,9 @@ class Goal:
     status: str | None = None  # sat | unsat | unknown
     example: Example | None = None
     confirmed: bool = False  # a real walk shows it
+    part: object = None  # unsat: the part of the query without a solution (slices.Part), for `why`
+    queried: bool = False  # its status is a solver's answer (not inherited from an impossible prefix)
+    day: int | None = None  # answerable, possible: a day number on which it happens
 
     @property
     def hard(self) -> tuple:
@@ -59,10 +66,14 @@ class Goal:
 
 class Engine:
     def __init__(self, flow: M.Flow, program: Program, enc: Encoder, paths: Paths, solver: Solver, line_col, *,
-                 scenario: bool, home_region: str, read_goals: bool = False):
+                 scenario: bool, home_region: str, read_goals: bool = False, large: bool | None = None):
         self.flow, self.program, self.enc, self.paths, self.solver = flow, program, enc, paths, solver
         self.line_col = line_col  # source offset -> (line, column), as the compiled form's "at"
         self.scenario = scenario
+        # A large flow's points are decided node by node (`Solver.path_status`), a small one's by
+        # sample walks and witnesses (a walk is cheaper than a solve about ages and calendar
+        # months, tens of milliseconds each; the per-point witnesses are n² only in large flows)
+        self.large = len(flow.questions) > SMALL_FLOW if large is None else large
         self.home = home_region
         self.numbers = condition_numbers(flow)
         self.reads_booking = any(isinstance(n, M.Call) and n.function == "booked" for a in flow.asserts
@@ -72,27 +83,31 @@ class Engine:
         self._stmt_paths: dict[int, list[Path]] = {}
         self._confirmed: set[int] = set()  # id() of the paths a walk has shown
         self._born_on_test_day = None
+        self._cores: dict[int, object] = {}  # id(goal) -> its solver.Explanation (the goals live as long)
+        self.disagreements = 0  # impossible by one solver, not by the other (see `_recheck`)
         self.nofault = self._nofault()
         self._build(read_goals)
         self._open = [g for g in self.goals if g.kind not in ("path", "reads")]  # what walks may still show
         self.test_days = frozenset(test_birth_days()) if scenario else frozenset()
         self._by_number = {b.number: b for b in paths.branches if b.number >= 0}
         self.asserts = evaluate.Checker(program)
-        solver.prepare(self._conjuncts())
+        solver.prepare(*self._conjuncts())
 
-    def _conjuncts(self) -> list:
-        """Every conjunct of the goals' path conditions, in flow order (for the solver's partition)."""
+    def _conjuncts(self) -> tuple[list, list]:
+        """Every conjunct of the goals' path conditions, in flow order (for the solver's partition),
+        and every node of the path tree they are on."""
         seen: set[int] = set()
-        found = []
+        found, nodes = [], [self.paths.root]
         for goal in self.goals:
             chain = []
             node = goal.path
             while node is not None and node.conjunct is not None and id(node) not in seen:
                 seen.add(id(node))
-                chain.append(node.conjunct.cond)
+                chain.append(node)
                 node = node.parent
-            found += reversed(chain)
-        return found
+            found += (n.conjunct.cond for n in reversed(chain))
+            nodes += chain
+        return found, nodes
 
     # ------------------------------------------------------------ the goals
     def _nofault(self) -> Item:
@@ -183,11 +198,15 @@ class Engine:
         return len(where) == 1 and path.extends(where[0])
 
     # ------------------------------------------------------------ solving
-    def run(self, samples: int = SAMPLES) -> None:
-        """Random walks first (most goals are shown by some), then the solver for the rest."""
-        for sample in explore.samples(self.program, samples, seed=0, region=self.home):
-            if sample.walk is not None:
-                self.discharge(Example(sample.citizen.facts(), sample.answers, sample.walk, sample.citizen))
+    def run(self, samples: int | None = None) -> None:
+        """Random walks first, as they show many goals at once (`samples`: how many; `check` takes
+        a few, and more only when a goal that walks show well — an outcome, an assert's `if` part,
+        a gate route — would otherwise be a query about every route of the flow), then the solver
+        goal by goal, the deepest points first."""
+        if samples is None:
+            samples = CHECK_SAMPLES if self.large and not self.scenario else SAMPLES
+        self._sampler = explore.samples(self.program, max(samples, SAMPLES), seed=0, region=self.home)
+        self._sample(samples)
         order = sorted(range(len(self.goals)), key=lambda i: (self._rank(self.goals[i]), i))
         together = False
         for i in order:
@@ -195,6 +214,30 @@ class Engine:
                 together = True
                 self._asserts_hold_together()
             self.settle(self.goals[i])
+        self._recheck()
+
+    def _recheck(self) -> None:
+        """Every "impossible" that a diagnostic or a property would report is asked again, of a
+        solver of its own (`why`, which needs that solver's unsat core anyway). Should the two
+        disagree, the goal is not impossible: it becomes what the second solver says (possible,
+        with its model walked, or undecided), and the points that were impossible only because of
+        it are settled again."""
+        while True:
+            flipped = [g for g in self.goals if g.status == UNSAT and g.queried and g.kind in IMPOSSIBLE_REPORTED
+                       and self.why(g) is None]
+            if not flipped:
+                return
+            for goal in self.goals:  # impossible only because a prefix was: decide again
+                if goal.kind == "path" and goal.status == UNSAT and not goal.queried:
+                    goal.status = None
+            for i in sorted(range(len(self.goals)), key=lambda i: (self._rank(self.goals[i]), i)):
+                self.settle(self.goals[i])
+
+    def _sample(self, n: int | None) -> None:
+        """Walk the next `n` random walk-throughs (None: the rest of them)."""
+        for sample in itertools.islice(self._sampler, n):
+            if sample.walk is not None:
+                self.discharge(Example(sample.citizen.facts(), sample.answers, sample.walk, sample.citizen))
 
     def _asserts_hold_together(self) -> None:
         """One query for every assert not yet shown violated: "some assert fails on some complete
@@ -218,14 +261,29 @@ class Engine:
     def settle(self, goal: Goal) -> None:
         if goal.status is not None:
             return
-        if goal.kind == "path" and self._impossible_prefix(goal.subject):
-            goal.status = UNSAT
+        if goal.kind == "path":
+            found = self.solver.path_status(goal.path) if self.large else None
+            if found is not None and (found.status == UNSAT or (found.status == SAT and not self.scenario)):
+                # impossible, or possible where `check` needs no example of it
+                goal.status, goal.part, goal.queried = found.status, found.part, True
+                return
+            if found is None and self._impossible_prefix(goal.subject):
+                goal.status = UNSAT
+                return
+        if goal.kind == "outcome" and not self.scenario and self._walk_to_outcome(goal):
             return
+        if goal.kind in ("outcome", "premise", "gate"):
+            self._sample(None)  # the remaining sample walks, once: cheaper than the whole-flow queries
+            if goal.confirmed:
+                return
         result = self._solve(goal.path, goal.items)
+        goal.queried = True
         if result.status != SAT:
-            goal.status = result.status
+            goal.status, goal.part = result.status, result.part
             return
         goal.status = SAT
+        if goal.kind == "answerable":  # the day it happens, for the diagnostic (its example may not walk)
+            goal.day = result.model.integer(self.enc.today)
         found = self._example(result.model)
         if found is not None:
             self.discharge(found)
@@ -236,6 +294,27 @@ class Engine:
                 self.discharge(found)
         if goal.kind in ("violation", "division") and not goal.confirmed:
             goal.status = UNKNOWN  # the solver's counterexample does not reproduce: never report it
+
+    def _walk_to_outcome(self, goal: Goal, tries: int = 3) -> bool:
+        """Show an outcome with a walk to an `end` or `trigger` that names it, before asking the
+        solver the outcome's own query (a condition over every route of the flow, expensive when
+        the flow is large): the first few of those points that are reached are walked with a model
+        of their path condition, and any walk that ends in the outcome settles it."""
+        naming = [p for p in self.paths.ends + self.paths.triggers if p.stmt.outcome == goal.subject]
+        if not naming:  # the final outcome is always one that an `end` or a `trigger` names
+            goal.status = UNSAT
+            return True
+        for point in naming[:tries]:
+            status = self.by_path[id(point.path)].status
+            if status != SAT:
+                continue
+            result = self._solve(point.path, [self.nofault] if self.enc.divisions else [])
+            found = self._example(result.model) if result.status == SAT else None
+            if found is not None:
+                self.discharge(found)
+            if goal.confirmed:
+                return True
+        return False
 
     def _impossible_prefix(self, path: Path) -> bool:
         for node in path.ancestors():
@@ -334,11 +413,26 @@ class Engine:
             goal.example = ex
 
     # ------------------------------------------------------------ explanations
-    def why(self, goal: Goal) -> list:
-        """Origins of the conjuncts that make an impossible goal impossible (an unsat core)."""
+    def why(self, goal: Goal) -> list | None:
+        """Origins of the conjuncts that make an impossible goal impossible (an unsat core). None
+        when the explaining solver disagrees: the goal's status is then corrected (see `_recheck`)."""
         if goal.status != UNSAT:
             return []
-        return self.solver.explain(goal.path, goal.items)
+        found = self._cores.get(id(goal))
+        if found is None:
+            found = self._cores[id(goal)] = self.solver.explain(goal.path, goal.items, goal.part)
+        if found.status == UNSAT:
+            return list(found.origins)
+        self._disagreed(goal, found)
+        return None
+
+    def _disagreed(self, goal: Goal, found) -> None:
+        self.disagreements += 1
+        goal.status, goal.part = (SAT if found.status == SAT else UNKNOWN), None
+        if found.model is not None:
+            ex = self._example(found.model)
+            if ex is not None:
+                self.discharge(ex)
 
     def counterexample(self, goal: Goal) -> Example | None:
         """A scenario-grade example for a violated assert or a division by zero (re-solved if needed)."""

@@ -23,6 +23,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import z3
+from z3.z3core import Z3_mk_and, Z3_mk_ite
+from z3.z3types import Ast
 
 from formflow.analysis.encode import Cond, Encoder, conj, disj, negate
 from formflow.ir import model as M
@@ -70,7 +72,11 @@ class Path:
 
     def cond(self) -> Cond:
         if self._cond is None:
-            self._cond = conj(self.parent.cond(), self.conjunct.cond)
+            parent, own = self.parent.cond(), self.conjunct.cond
+            if z3.is_true(parent.expr):
+                self._cond = own
+            else:
+                self._cond = Cond(_and(parent.expr, own.expr), parent.reads | own.reads, parent.hard + own.hard)
         return self._cond
 
     def since(self, ancestor: "Path") -> tuple[Conjunct, ...]:
@@ -93,6 +99,20 @@ class Path:
         while node is not None and node.depth > ancestor.depth:
             node = node.parent
         return node is ancestor
+
+
+def _and(a, b):
+    """z3.And(a, b) through the C API: a path condition per point of a large flow is thousands of
+    conjunctions, and z3's Python wrapper spends most of their time checking its arguments."""
+    ctx = a.ctx
+    args = (Ast * 2)(a.as_ast(), b.as_ast())
+    return z3.BoolRef(Z3_mk_and(ctx.ref(), 2, args), ctx)
+
+
+def _ite(c, a, b):
+    """z3.If(c, a, b) for terms of one sort, through the C API (see `_and`)."""
+    ctx = a.ctx
+    return z3.ArithRef(Z3_mk_ite(ctx.ref(), c.as_ast(), a.as_ast(), b.as_ast()), ctx)
 
 
 @dataclass(frozen=True, eq=False)
@@ -210,20 +230,22 @@ class Paths:
     def _final(self):
         """The outcome of a complete route, as an index into flow.outcomes (-1 on no route)."""
         outcomes = self.flow.outcomes
-        index = {o.id: i for i, o in enumerate(outcomes)}
-        rank = {o.id: self.flow.urgency_levels.index(o.urgency) for o in outcomes}
+        ival = self.enc.ival
+        index = {o.id: ival(i) for i, o in enumerate(outcomes)}
+        rank = {o.id: ival(self.flow.urgency_levels.index(o.urgency)) for o in outcomes}
+        number = {o.id: self.flow.urgency_levels.index(o.urgency) for o in outcomes}
         none = len(self.flow.urgency_levels)
-        end_out, end_rank = self.enc.ival(-1), self.enc.ival(none)
-        for point in reversed(self.ends):
+        end_out, end_rank = ival(-1), ival(none)
+        for point in reversed(self.ends):  # thousands of ends in a large flow: terms through the C API
             reached = point.path.cond().expr
-            end_out = z3.If(reached, index[point.stmt.outcome], end_out)
-            end_rank = z3.If(reached, rank[point.stmt.outcome], end_rank)
-        best_out, best_rank = self.enc.ival(-1), self.enc.ival(none)
+            end_out = _ite(reached, index[point.stmt.outcome], end_out)
+            end_rank = _ite(reached, rank[point.stmt.outcome], end_rank)
+        best_out, best_rank = ival(-1), ival(none)
         for point in self.triggers:  # flow order is the order triggers happen on any route
-            r = rank[point.stmt.outcome]
+            r = number[point.stmt.outcome]
             beats = z3.And(point.path.cond().expr, best_rank > r)
-            best_out = z3.If(beats, index[point.stmt.outcome], best_out)
-            best_rank = z3.If(beats, r, best_rank)
+            best_out = _ite(beats, index[point.stmt.outcome], best_out)
+            best_rank = _ite(beats, rank[point.stmt.outcome], best_rank)
         self.enc.outcome = z3.If(best_rank < end_rank, best_out, end_out)
         return self.enc.outcome
 

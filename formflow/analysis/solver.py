@@ -52,6 +52,18 @@ class Item:
 class Result:
     status: str  # sat | unsat | unknown
     model: object = None  # when sat: a ModelReader or a slices.Valuation (truth / integer / rational)
+    part: object = None  # when unsat from the slicer: the slices.Part that has no solution
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """What a solver of its own says of a query found unsatisfiable: `unsat` with the origins of a
+    small core, or — a disagreement, which must never become a verdict — `sat` (with a model) or
+    `unknown`."""
+
+    status: str
+    origins: tuple = ()
+    model: object = None
 
 
 class ModelReader:
@@ -112,16 +124,41 @@ class Solver:
         self._trivial: dict[int, bool] = {}
         self._background_literals: list | None = None
 
-    def prepare(self, conds) -> None:
+    def prepare(self, conds, nodes=()) -> None:
         """Fix the background and the partition of the variables, once every term is encoded (the
-        analyser calls it before its first query; `conds`: every conjunct a query's path can have)."""
+        analyser calls it before its first query; `conds`: every conjunct a query's path can have;
+        `nodes`: every node of the path tree, for `path_status`)."""
         self.background = [Item(Cond(c), ("universe", text)) for c, text in self.enc.universe] + self._ranges()
         exprs = list(self.enc.calendar.side) + [i.cond.expr for i in self.background]
-        self._slicer = Slicer(self.enc.ctx, exprs, conds, self.rlimit)
+        self._slicer = Slicer(self.enc.ctx, exprs, conds, self.rlimit, self._owners())
+        self._slicer.prepare_paths(nodes)
+
+    def path_status(self, path) -> Result | None:
+        """Whether some citizen reaches `path`, decided without a model (see `Slicer.path_status`);
+        None when it has to be asked with `check`."""
+        if self._slicer is None:
+            return None
+        found = self._slicer.path_status(path)
+        if found is None:
+            return None
+        self.queries += 1
+        return Result(found[0], part=found[1])
 
     @property
     def parts_solved(self) -> int:
         return self._slicer.solved if self._slicer is not None else 0
+
+    def _owners(self) -> dict:
+        """The ranges that have a solution whatever the rest (see `Slicer._cone`): every range but
+        that of a date question which can be empty on some days, with the terms it constrains."""
+        out = {}
+        for item in self.background:
+            if isinstance(item.origin, tuple) and item.origin[0] == "range":
+                answer = self.enc.answers[item.origin[1]]
+                if answer.nonempty is None:
+                    value = answer.value
+                    out[item.cond.expr.get_id()] = list(value.values()) if isinstance(value, dict) else [value]
+        return out
 
     def _ranges(self) -> list[Item]:
         """The range of every answer: a model is walked, so each answer in it must be valid."""
@@ -145,10 +182,10 @@ class Solver:
         conds = conjuncts(path) + [i.cond for i in items]
         if any(c.hard for c in conds) or any(len(self._slicer.roots(i.cond)) > MAX_LINKED for i in items):
             return self._whole(path, items, extra)
-        status, valuation = self._slicer.check(conds, extra)
+        status, found = self._slicer.check(conds, extra)
         if status == UNKNOWN:  # not expected of linear parts; the whole query decides as before
             return self._whole(path, items, extra)
-        return Result(status, valuation)
+        return Result(SAT, found) if status == SAT else Result(UNSAT, part=found)
 
     def _whole(self, path, items: list[Item], extra: tuple) -> Result:
         self.whole += 1
@@ -166,27 +203,54 @@ class Solver:
             if extra:
                 s.pop()
 
-    def explain(self, path, items: list[Item]) -> list:
-        """The origins of a small unsatisfiable core of an unsatisfiable query. Asked of a solver of
-        its own, so that the explanation depends on the query alone — not on what other queries
-        taught the shared solver — and `check` and `prove` give the same one."""
+    def explain(self, path, items: list[Item], part=None) -> Explanation:
+        """Why an unsatisfiable query is unsatisfiable: the origins of a small unsat core. Asked of a
+        solver of its own, so that the explanation depends on the query alone — not on what other
+        queries taught the shared solver — and `check` and `prove` give the same one.
+
+        `part`: the part of the query the slicer found without a solution; the core is looked for
+        in that part alone (a few constraints, where the whole query has the whole background).
+        If the part is not unsatisfiable here, the whole query is asked; if that is not either, the
+        two solvers disagree and the answer says so (`sat` or `unknown`), never an explanation."""
         if self._slicer is None:
             self.prepare(conjuncts(path))
+        labelled = self.background + path_items(path) + items
+        if part is not None:
+            found = self._core(self._part_items(part, labelled), [])
+            if found.status == UNSAT:
+                return found
+        return self._core(labelled, list(self.enc.calendar.side))
+
+    def _part_items(self, part, labelled: list[Item]) -> list:
+        """The constraints of `part`, each with its origin where it has one (a bare z3 Bool: the
+        calendar's definitions and a query's `extra`, which are always on)."""
+        by_cond = {id(i.cond): i for i in labelled}
+        by_expr = {i.cond.expr.get_id(): i for i in self.background}
+        out = [by_expr.get(e.get_id(), e) for e in self._slicer.part_background(part)]
+        return out + [m if isinstance(m, z3.ExprRef) else by_cond.get(id(m), Item(m)) for m in part.members]
+
+    def _core(self, constraints: list, fixed: list) -> Explanation:
+        """A minimised unsat core of `constraints` (Items, or z3 Bools that are always on) and `fixed`."""
         s = z3.Solver(ctx=self.enc.ctx)
         s.set("rlimit", self.rlimit)
         s.set("core.minimize", True)
-        s.add(self.enc.calendar.side)
+        hard = [c for c in constraints if isinstance(c, z3.ExprRef)]
+        s.add(*fixed, *hard)
         literals, origins = [], {}
-        for i, item in enumerate(self.background + path_items(path) + items):
+        for i, item in enumerate(c for c in constraints if not isinstance(c, z3.ExprRef)):
             if self._is_true(item.cond):
                 continue
             literal = z3.Bool(f"~why{i}", self.enc.ctx)
             s.add(z3.Implies(literal, item.cond.expr))
             literals.append(literal)
             origins[str(literal)] = item.origin
-        if s.check(*literals) != z3.unsat:
-            return []
-        return [origins[str(lit)] for lit in s.unsat_core() if origins.get(str(lit)) is not None]
+        status = s.check(*literals)
+        if status == z3.sat:
+            return Explanation(SAT, (), ModelReader(s.model()))
+        if status != z3.unsat:
+            return Explanation(UNKNOWN)
+        return Explanation(UNSAT, tuple(origins[str(lit)] for lit in s.unsat_core()
+                                        if origins.get(str(lit)) is not None))
 
     # ------------------------------------------------------------ the incremental solver
     def _solver(self):

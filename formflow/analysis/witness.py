@@ -226,10 +226,12 @@ def example(program: Program, model, enc: Encoder, home_region: str, *, scenario
     if given.bad:
         return None
     on_route = {q: given[q] for q in program.questions if q in result.answers}
+    if not all(_reads_back(program, q, v, facts.today) for q, v in on_route.items()):
+        return None  # an answer the form would refuse (the walk takes typed answers on trust): it shows nothing
     citizen = None
     if scenario:
         citizen = citizen_of(facts)
-        if citizen is None or not all(_reads_back(program, q, v, facts.today) for q, v in on_route.items()):
+        if citizen is None:
             return None
     return Example(facts, on_route, result, citizen)
 
