@@ -29,10 +29,11 @@ from formflow import testdata
 from formflow.analysis.encode import Encoder
 from formflow.inputs.citizen import Citizen, Facts, normalise_code
 from formflow.simulate import yamlout
-from formflow.simulate.answers import AnswerError, parse_choices, parse_scalar
+from formflow.simulate.answers import AnswerError
 from formflow.simulate.explore import make_citizen
 from formflow.simulate.program import Program
 from formflow.simulate.walk import Walk, walk
+from formflow.source import Source
 
 ADULT_YEARS = 40  # a birth date for a citizen whose age the flow never reads
 GUARDIAN_YEARS = 35
@@ -229,7 +230,7 @@ def example(program: Program, model, enc: Encoder, home_region: str, *, scenario
     citizen = None
     if scenario:
         citizen = citizen_of(facts)
-        if citizen is None or not all(_reads_back(program, q, v, facts.today) for q, v in on_route.items()):
+        if citizen is None or not _reads_back(program, on_route, facts.today):
             return None
     return Example(facts, on_route, result, citizen)
 
@@ -248,12 +249,22 @@ def citizen_of(facts: Facts) -> Citizen | None:
     return make_citizen(person, child, facts.region, codes, facts.today)
 
 
-def _reads_back(program: Program, qid: str, value, today: dt.date) -> bool:
-    """The answer, written as the answers file writes it, is read back as the same valid answer."""
-    question = program.questions[qid]
+def _reads_back(program: Program, answers: dict, today: dt.date) -> bool:
+    """The answers, written as an answers file writes them (`yamlout.mapping`), are read back by the
+    answers-file reader (`yamlnode` + `scripted.typed_answers`) as the same valid answers. Going
+    through the real reader, not `parse_scalar` on the written text, matters: a code such as `JA`
+    or `null` is written quoted, and only the YAML reader removes the quotes."""
+    from formflow.inputs import yamlnode
+    from formflow.simulate.scripted import typed_answers
+
+    if not answers:
+        return True
+    source = Source.from_text("answers.yaml", yamlout.mapping(answers))
     try:
-        if question["type"] == "multiple":
-            return parse_choices(question, sorted(value)) == value
-        return parse_scalar(question, yamlout.scalar(value), today) == value
+        node, problems = yamlnode.parse(source)
+        if node is None or problems:
+            return False
+        typed, problems, _ = typed_answers(program, node, source, today)
     except (AnswerError, TypeError, ValueError):
         return False
+    return not problems and typed == answers
