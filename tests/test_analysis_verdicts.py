@@ -30,7 +30,8 @@ def reproduces(text: str, prop) -> object:
     ex = prop.example
     assert ex is not None and ex.citizen is not None, f"{prop.name}: no scenario-grade example"
     again = walk(program, ex.facts, dict(ex.answers), complete=True)
-    assert again.complete and again.trace == ex.walk.trace
+    assert again.trace == ex.walk.trace and again.outcome == ex.walk.outcome
+    assert again.complete or prop.kind == "answerable"  # that one stops at a question nobody can answer
     return again
 
 
@@ -74,3 +75,94 @@ def test_a_quoted_code_reads_back_through_the_answers_file_reader():
     assert witness._reads_back(program, {"q1": "No", "q4": frozenset({"Off"})}, today)
     assert not witness._reads_back(program, {"q1": "JA", "q2": 1001}, today)  # out of range: not an answer
     assert not witness._reads_back(program, {"q4": frozenset({"Off", "JA"})}, today)  # exclusive
+
+
+# ------------------------------------------------------------------ 2. `today` ranges over every day
+
+# Two cohorts open on 2021-02-01 and 2021-03-22. The branch "not open yet" and the assert that
+# breaks only there need the solver (random walks do not hit `q2 - 2 * q3 == 391`). When `today`
+# started at the latest date written in the flow, the branch was "unreachable" (FF804) and the
+# broken assert "proved".
+COHORTS = '''flow cohorts "Kohorter" {
+  outcome book: booking "Boka."
+  outcome wait: information "Vänta."
+  question q1: yes_no "Över 80?"
+  question q2: integer "Dagar?" min 0 max 1000
+  question q3: integer "Timmar?" min 0 max 1000
+  if today < 2021-02-01 and q2 - 2 * q3 == 391 and q3 > 17 { end wait }
+  else if q1 and today >= 2021-02-01 { end book }
+  else if today < 2021-03-22 { end wait }
+  end book
+  assert open: if q2 - 2 * q3 == 391 and q3 > 17 and q1 then outcome is book
+}
+'''
+
+
+def test_today_ranges_over_days_before_every_date_the_flow_names():
+    props = proved(COHORTS)
+    early = props["end wait line 7"]
+    assert early.verdict == "proved" and early.example.facts.today < dt.date(2021, 2, 1)
+    assert reproduces(COHORTS, early).outcome == "wait"
+    broken = props["assert open"]
+    assert broken.verdict == "violated"
+    again = reproduces(COHORTS, broken)
+    assert again.outcome == "wait" and broken.example.facts.today < dt.date(2021, 2, 1)
+    assert props["condition 0 true"].verdict == "proved" and props["condition 2 true"].verdict == "proved"
+
+
+def test_check_finds_no_unreachable_branch_before_the_first_cohort():
+    flow, source, _ = compile_flow(COHORTS)
+    codes = [(d.code, d.message) for d in analyse(flow, source).diagnostics]
+    assert not [c for c in codes if c[0] in ("FF803", "FF804")], codes
+    assert [c[0] for c in codes] == ["FF805"], codes  # the broken assert, and nothing else
+
+
+def test_the_universe_is_the_same_for_every_flow_and_its_assumptions_are_listed():
+    from formflow.analysis import universe
+
+    flow, source, _ = compile_flow(COHORTS)
+    later, later_source, _ = compile_flow(COHORTS.replace("2021-", "2031-"))
+    one, two = analyse(flow, source, prove=True), analyse(later, later_source, prove=True)
+    assert one.universe == two.universe and "1890-01-01 to 2399-12-31" in one.universe
+    assert one.assumptions == universe.ASSUMPTIONS
+    text = " ".join(one.assumptions)
+    for needle in ("today is any day from 1890-01-01", "born on or after 1890-01-01", "under 13",
+                   "completed years", "county codes", "1600-2399"):
+        assert needle in text
+
+
+# A date question whose range is empty on some days stops a route there; a later one, after the
+# `if` holding the first, was "undecided" (the solver's route stopped at the first question).
+STUCK = '''flow stuck "Datum" {
+  outcome done: information "Klart."
+  question dose: yes_no "Dos?"
+  if dose {
+    question dose_date: date "När?" min 2020-12-27 max today
+  }
+  question test_date: date "Test?" min 2020-01-31 max today
+  end done
+}
+'''
+
+
+def test_a_date_question_with_no_valid_answer_is_violated_with_a_walk_that_stops_there():
+    props = proved(STUCK)
+    for qid, before in (("dose_date", dt.date(2020, 12, 27)), ("test_date", dt.date(2020, 1, 31))):
+        p = props[f"answerable {qid}"]
+        assert p.verdict == "violated", (p.name, p.detail)
+        again = reproduces(STUCK, p)
+        assert again.pending == qid and p.example.facts.today < before
+    guarded = STUCK.replace('  question dose: yes_no', '  if today < 2020-12-27 { end done }\n  question dose: yes_no')
+    props = proved(guarded)
+    assert props["answerable dose_date"].verdict == "proved" and props["answerable test_date"].verdict == "proved"
+
+
+def test_a_route_that_stops_inside_an_if_does_not_go_on_after_it():
+    both = STUCK.replace('''    question dose_date: date "När?" min 2020-12-27 max today
+  }''', '''    question dose_date: date "När?" min 2020-12-27 max today
+  } else {
+    question plan_date: date "Planerad?" min 2020-12-27 max today
+  }''')
+    props = proved(both)
+    assert props["answerable test_date"].verdict == "proved"  # every route to it passed 2020-12-27
+    assert props["answerable dose_date"].verdict == "violated"

@@ -39,6 +39,7 @@ class Analysis:
     seconds: float = 0.0
     queries: int = 0
     program: object = field(default=None, repr=False)  # the compiled form the examples were walked on
+    assumptions: tuple[str, ...] = ()  # what "every citizen and every day" takes for granted (universe.py)
 
 
 def analyse(flow: M.Flow, source: Source, *, prove: bool = False, home_region: str | None = None,
@@ -62,7 +63,7 @@ def analyse(flow: M.Flow, source: Source, *, prove: bool = False, home_region: s
 
 def _analyse(flow, source, prove, home_region, region_name, start) -> Analysis:
     from formflow.analysis import diagnose, properties, universe
-    from formflow.analysis.encode import Encoder, latest_date
+    from formflow.analysis.encode import Encoder
     from formflow.analysis.goals import Engine
     from formflow.analysis.paths import Paths
     from formflow.analysis.solver import Solver
@@ -70,7 +71,7 @@ def _analyse(flow, source, prove, home_region, region_name, start) -> Analysis:
     from formflow.simulate.program import load_program
 
     program = load_program(form_document(flow, region_name, source.line_col), validate=False)
-    window = universe.today_window(latest_date(flow))
+    window = universe.today_window()
     enc = Encoder(flow, window)
     paths = Paths(flow, enc)
     solver = Solver(enc)
@@ -80,4 +81,4 @@ def _analyse(flow, source, prove, home_region, region_name, start) -> Analysis:
     found = tuple(diagnose.diagnostics(engine, source))
     props = properties.collect(engine, lambda offset: source.line_col(offset)[0], reads=prove) if prove else ()
     return Analysis(flow.id, found, props, universe.describe(window), time.perf_counter() - start,
-                    solver.queries, program)
+                    solver.queries, program, universe.ASSUMPTIONS)

@@ -167,7 +167,8 @@ def _plain(value):
 
 def to_json(analysis, props, written, line_of, replayed) -> dict:
     counts = {v: sum(p.verdict == v for p in props) for v in ("proved", "violated", "undecided")}
-    return {"flow": analysis.flow_id, "universe": analysis.universe, "summary": counts,
+    return {"flow": analysis.flow_id, "universe": analysis.universe, "assumptions": list(analysis.assumptions),
+            "summary": counts,
             "properties": [_prop_json(p, written.get(p.name, ()), line_of, replayed.get(p.name)) for p in props]}
 
 
@@ -181,6 +182,7 @@ def _prop_json(p, files, line_of, replayed) -> dict:
 
 def to_text(analysis, props, written, replayed, examples) -> str:
     lines = [f"{analysis.flow_id}: {len(props)} properties over {analysis.universe}"]
+    lines += [f"  assuming: {a}" for a in analysis.assumptions]
     for p in props:
         mark = {"proved": "proved   ", "violated": "VIOLATED ", "undecided": "undecided"}[p.verdict]
         lines.append(f"  {mark} {p.name} — {p.claim}")
@@ -206,4 +208,6 @@ def short(example) -> str:
     if c is not None:
         who = f"{c.person.formatted}{' for ' + c.proxy_for.formatted if c.proxy_for else ''}, {c.now.date()}; "
     answers = ", ".join(f"{q}={yamlout.value_text(v)}" for q, v in example.answers.items()) or "no answers"
-    return f"{who}{answers} → {example.walk.outcome}"
+    w = example.walk
+    end = w.outcome if w.outcome is not None else f"stops at '{w.pending}'" if w.pending else "no outcome"
+    return f"{who}{answers} → {end}"

@@ -616,11 +616,3 @@ def nodes(expr):
         elif isinstance(node, M.Test):
             stack.append(node.subject)
 
-
-def latest_date(flow: M.Flow) -> dt.date | None:
-    """The latest date written in the flow (expressions and question bounds)."""
-    found = [dt.date.fromisoformat(n.value) for e in expressions(flow) for n in nodes(e)
-             if isinstance(n, M.Literal) and n.type == "date"]
-    found += [dt.date.fromisoformat(b.value) for q in flow.questions for b in (q.min, q.max)
-              if b is not None and b.kind == "date"]
-    return max(found) if found else None

@@ -146,3 +146,19 @@ def _literal(arg, value) -> dict:
     if kind in ("int", "decimal"):
         return {"op": "literal", "type": kind, "value": format(value, "f") if not isinstance(value, int) else str(value)}
     return {"op": "literal", "type": kind, "value": value}
+
+
+def no_valid_date(question: dict, today) -> bool:
+    """Whether a date question of the compiled form has no valid answer on `today` (its `min` is
+    after its `max` that day, e.g. `min 2020-12-27 max today` before 27 December 2020): a route
+    that reaches it can go no further. A bound that leaves the calendar has no valid answer either."""
+    from formflow.simulate.answers import date_bound
+    from formflow.simulate.values import RuntimeFault
+
+    if question.get("type") != "date":
+        return False
+    try:
+        low, high = (date_bound(question.get(k), today) for k in ("min", "max"))
+    except RuntimeFault:
+        return True
+    return low is not None and high is not None and low > high

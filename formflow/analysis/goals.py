@@ -307,6 +307,9 @@ class Engine:
         if goal.kind == "gate":
             return w.complete and w.outcome == goal.subject.outcome and \
                 self.asserts.truth(goal.subject.cond, w, ex.facts)
+        if goal.kind == "answerable":
+            qid = goal.subject.question.id
+            return w.pending == qid and evaluate.no_valid_date(self.program.questions[qid], ex.facts.today)
         if goal.kind == "division":
             node, _ = goal.subject.site
             return w.fault is not None and "division by zero" in w.fault.message and w.fault.at == self._at(node)

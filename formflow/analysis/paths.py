@@ -125,6 +125,7 @@ class Paths:
         self.branches: list[BranchPoint] = []
         self.ends: list[Point] = []
         self.triggers: list[Point] = []
+        self.stuck: list[Path] = []  # a date question with no valid answer that day: the route stops there
         self.after: dict[int, M.If] = {}  # id(path after an `if` that can end the flow) -> that `if`
         self.asked_at: dict[str, list[Path]] = {}  # question -> the paths where it is asked
         self.computed_at: dict[str, list[Path]] = {}  # derived value -> the paths where it is computed
@@ -171,11 +172,13 @@ class Paths:
         answer = self.enc.answers.get(stmt.question)
         if answer is None or answer.nonempty is None:
             return path
+        self.stuck.append(path.extend(Conjunct(negate(Cond(answer.nonempty)), Origin(
+            "answerable", (answer.question.span,), f"'{stmt.question}' has no valid answer on some days"))))
         return path.extend(Conjunct(Cond(answer.nonempty), Origin(
             "answerable", (answer.question.span,), f"'{stmt.question}' has a valid answer only on some days")))
 
     def _if(self, stmt: M.If, path: Path) -> Path | None:
-        first_end = len(self.ends)
+        first_end, first_stuck = len(self.ends), len(self.stuck)
         entry, completes = path, False
         for i, branch in enumerate(stmt.branches):
             last = i == len(stmt.branches) - 1
@@ -197,11 +200,12 @@ class Paths:
             completes = True  # no `else`: the routes on which every condition failed go on
         if not completes:
             return None
-        ended = self.ends[first_end:]
+        ended = [e.path for e in self.ends[first_end:]] + self.stuck[first_stuck:]  # routes that stop inside
         if not ended:
             return path
-        gone = disj((conj(*(c.cond for c in e.path.since(path))) for e in ended), self.enc.ctx)
-        spans = tuple(e.stmt.span for e in ended)
+        gone = disj((conj(*(c.cond for c in e.since(path))) for e in ended), self.enc.ctx)
+        spans = tuple(e.stmt.span for e in self.ends[first_end:]) + tuple(
+            e.conjunct.origin.spans[0] for e in self.stuck[first_stuck:])
         after = path.extend(Conjunct(negate(gone), Origin("not-ended", spans, "routes that end here stop")))
         self.after[id(after)] = stmt
         return after

@@ -27,6 +27,7 @@ import z3
 
 from formflow import testdata
 from formflow.analysis.encode import Encoder
+from formflow.analysis.evaluate import no_valid_date
 from formflow.inputs.citizen import Citizen, Facts, normalise_code
 from formflow.simulate import yamlout
 from formflow.simulate.answers import AnswerError
@@ -106,7 +107,7 @@ def facts_of(model, enc: Encoder, home_region: str) -> Facts:
     if "birth" in found:
         birth = dt.date.fromordinal(model.integer(found["birth"]))
     else:
-        birth = testdata.birth_date(testdata.nearest(_years_before(today, ADULT_YEARS)))
+        birth = _test_birth_on_or_before(_years_before(today, ADULT_YEARS), today)
     proxy = "proxy" in found and model.truth(found["proxy"])
     region = enc.texts[model.integer(found["region"])] if "region" in found else home_region
     invitations = frozenset(key.split(":", 1)[1] for key, term in found.items()
@@ -118,11 +119,12 @@ class ModelAnswers(dict):
     """The model's answers, read from it only when the route asks (`routing` reads with `.get`): a
     walk through a flow of a thousand questions reads the model for the questions on its route."""
 
-    __slots__ = ("model", "enc", "others", "bad")
+    __slots__ = ("model", "enc", "others", "bad", "program", "today")
 
-    def __init__(self, model, enc: Encoder):
+    def __init__(self, model, enc: Encoder, program: Program, today: dt.date):
         super().__init__()
         self.model, self.enc, self.others, self.bad = model, enc, _other_texts(enc), []
+        self.program, self.today = program, today
 
     def get(self, qid, default=None):
         if dict.__contains__(self, qid):
@@ -130,6 +132,8 @@ class ModelAnswers(dict):
         a = self.enc.answers.get(qid)
         if a is None or (a.given is not self.enc.true and not self.model.truth(a.given)):
             return default  # not given: an optional question left unanswered
+        if a.nonempty is not None and no_valid_date(self.program.questions[qid], self.today):
+            return default  # no date is valid today: the walk stops here, as the citizen's would
         value = _value(self.model, a.question, a.value, self.enc, self.others)
         if value is None:
             self.bad.append(qid)  # no answer a file could hold: the walk stops here
@@ -210,6 +214,16 @@ def _file_name(accept) -> str:
     return "bifogad.pdf" if not accept else "bifogad"
 
 
+def _test_birth_on_or_before(wanted: dt.date, today: dt.date) -> dt.date:
+    """The test birth date nearest to `wanted` that is not after `today` (today may be as early as
+    the first test birth date: the universe starts there)."""
+    for day in nearest_test_days(wanted.toordinal(), 8):
+        if day <= today.toordinal():
+            return dt.date.fromordinal(day)
+    days = test_birth_days()
+    return dt.date.fromordinal(days[max(bisect.bisect_right(days, today.toordinal()) - 1, 0)])
+
+
 def _years_before(day: dt.date, years: int) -> dt.date:
     try:
         return day.replace(year=day.year - years)
@@ -222,7 +236,7 @@ def _years_before(day: dt.date, years: int) -> dt.date:
 def example(program: Program, model, enc: Encoder, home_region: str, *, scenario: bool) -> Example | None:
     """The model as a walk on the compiled form; None when it cannot be made concrete."""
     facts = facts_of(model, enc, home_region)
-    given = ModelAnswers(model, enc)
+    given = ModelAnswers(model, enc, program, facts.today)
     result = walk(program, facts, given, complete=True)
     if given.bad:
         return None
@@ -241,7 +255,9 @@ def citizen_of(facts: Facts) -> Citizen | None:
     if testdata.birth_date(number) != facts.birth_date:
         return None
     if facts.is_proxy:
-        guardian = testdata.nearest(_years_before(facts.today, GUARDIAN_YEARS))
+        guardian = testdata.nearest(_test_birth_on_or_before(_years_before(facts.today, GUARDIAN_YEARS), facts.today))
+        if guardian == number:
+            return None
         person, child = guardian, number
     else:
         person, child = number, None
