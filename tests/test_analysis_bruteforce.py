@@ -22,6 +22,7 @@ Derandomized and without an example database, so CI runs the same flows every ti
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import itertools
 from decimal import Decimal
@@ -31,7 +32,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from formflow.analysis import analyse
+from formflow.analysis import analyse, goals
 from formflow.check import check_flow
 from formflow.emit.form_json import form_document
 from formflow.inputs.citizen import COUNTY_CODES, Facts
@@ -250,10 +251,28 @@ def replayed(program: Program, ex) -> Walk:
     return again
 
 
+@contextlib.contextmanager
+def solver_only():
+    """The analyser without its random sample walks: every verdict then comes from the solver (and
+    the walk of its own model), which is what must be right — sample walks only save queries."""
+    sampler = getattr(goals, "explore", None)
+    if sampler is None:  # the analyser has no sample walks
+        yield
+        return
+    saved = sampler.samples
+    sampler.samples = lambda *args, **kwargs: iter(())
+    try:
+        yield
+    finally:
+        sampler.samples = saved
+
+
 def compare(text: str) -> dict:
-    """Check every property the analyser proves for `text` against brute force; the verdicts by name."""
+    """Check every property the analyser proves for `text` against brute force; the verdicts by name.
+    `prove` runs on the solver alone (`solver_only`), `check` as shipped."""
     flow, source, program = compile_flow(text)
-    analysis = analyse(flow, source, prove=True)
+    with solver_only():
+        analysis = analyse(flow, source, prove=True)
     assert analysis.properties, [(d.code, d.message) for d in analysis.diagnostics]
 
     def line_of(span):
@@ -350,9 +369,6 @@ TRIGGERABLE = ("em", "urgent", "video", "soon", "soon", "urgent", "advice")  # a
 KINDS = ("emergency", "visit", "video", "chat", "self_care", "information")
 URGENCIES = ("immediate", "same_day", "within_days", "none")
 COMPARE = ("==", "!=", "<", "<=", ">", ">=")
-# Shapes that hit the known bugs below, kept out until they are fixed (then set these to True):
-DEAD_CODE = False  # statements after an `if` or page whose every route ends
-COUNT_MISSING = False  # `count(...)` in an assert over answers a route may not have
 QUESTION_TYPES = ("yes_no", "yes_no", "single", "multiple", "integer", "integer", "decimal", "acknowledge", "info")
 
 
@@ -443,12 +459,11 @@ class Writer:
 
     # -------------------------------------------------------------- expressions
     def num_choices(self, scope: Scope, where: str, depth: int = 0):
-        """(choices, number atoms, what `count` may count). In an assert `count` counts only what
-        every complete route has: the analyser reads a missing answer inside `count` unlike the
-        simulator (a known bug, see below)."""
+        """(choices, number atoms, what `count` may count: in an assert also answers a route may
+        not have, which make the comparison around the `count` false)."""
         nums = [q.id for q in _sorted(scope.plain.values()) if q.type in ("integer", "decimal")]
         nums += [n for n, t in scope.lets.items() if t == "num"]
-        counted = scope if where == "route" or COUNT_MISSING else self.always
+        counted = scope
         choices = (["count"] if counted.any() else []) + (["atom"] * 4 if nums else [])
         if nums and depth < 2:
             choices += ["sum", "scaled", "function"]
@@ -551,8 +566,8 @@ class Writer:
 
     # -------------------------------------------------------------- statements
     def block(self, depth: int, scope: Scope, top: bool) -> bool:
-        """Statements of one block; True when every route through it ends (nothing may follow then:
-        dead code after an `end` is kept out, see the known bugs below)."""
+        """Statements of one block; True when every route through it ends (what follows is then
+        dead code, FF404: kept, since the simulator numbers its conditions all the same)."""
         d = self.draw
         count = 0
         while True:
@@ -568,11 +583,9 @@ class Writer:
             if kind == "question":
                 self.question(depth, scope)
             elif kind == "if":
-                if self.if_(depth, scope) and not DEAD_CODE:
-                    return True
+                self.ended |= self.if_(depth, scope)
             elif kind == "page":
-                if self.page(depth, scope) and not DEAD_CODE:
-                    return True
+                self.ended |= self.page(depth, scope)
             elif kind == "let":
                 self.let(depth, scope)
             else:
@@ -716,9 +729,8 @@ def test_a_known_flow_matches_brute_force():
 
 
 # ------------------------------------------------------------------ analyser bugs found by brute force
-# Each is a minimal flow on which the analyser and the simulator disagree. The generator above keeps
-# these shapes out (no code after an all-ending `if`, no `count` over answers an assert may miss), so
-# that the property test keeps finding new disagreements; remove the guard with the fix.
+# Each is a minimal flow on which the analyser and the simulator once disagreed (fixed; the
+# generator writes these shapes too).
 
 def known_bug(body: str, asserts: str = "") -> str:
     return ('flow bf "Fel" {\n  outcome em: emergency "em."\n  outcome urgent: visit "urgent." urgency same_day\n'
@@ -757,18 +769,14 @@ COUNT_OF_MISSING = known_bug("""  if q1 {
 """, "  assert a1: q1 or count(q2) == 0\n")
 
 
-@pytest.mark.xfail(strict=True, reason="analyser bug: conditions after dead code are numbered unlike the simulator")
 def test_conditions_after_dead_code_keep_the_simulators_numbers():
     compare(DEAD_CONDITION)
 
 
-@pytest.mark.xfail(strict=True, reason="analyser bug: an assert reading a let in dead code crashes it (FF905)")
 def test_an_assert_may_read_a_let_in_dead_code():
     assert compare(DEAD_LET)["assert a1"] == "violated"
 
 
-@pytest.mark.xfail(strict=True, reason="analyser bug: a missing answer inside count() in an assert is read "
-                                       "unlike the simulator")
 def test_count_of_a_missing_answer_in_an_assert_reads_as_the_simulator():
     assert compare(COUNT_OF_MISSING)["assert a1"] == "violated"
 

@@ -166,3 +166,38 @@ def test_a_route_that_stops_inside_an_if_does_not_go_on_after_it():
     props = proved(both)
     assert props["answerable test_date"].verdict == "proved"  # every route to it passed 2020-12-27
     assert props["answerable dose_date"].verdict == "violated"
+
+
+# ------------------------------------------------------------------ 3. asserts read as the simulator reads them
+
+# `count(q2) == 0` reads q2: on a route that did not ask q2 the whole comparison is false (the
+# simulator's reading, simulate/asserts.py), so the assert breaks when q1 is no and q3 - 2 * q4 is
+# 391 — only the solver finds those answers. A division by zero inside an assert is false too.
+COUNTED = '''flow counted "Räkna" {
+  outcome info: information "info."
+  question q1: yes_no "Q1?"
+  if q1 {
+    question q2: yes_no "Q2?"
+  }
+  question q3: integer "Q3?" min 0 max 1000
+  question q4: integer "Q4?" min 0 max 1000
+  end info
+  assert a1: ASSERT
+}
+'''
+HARD_TO_HIT = "not (q3 - 2 * q4 == 391 and q4 > 17)"
+
+
+@pytest.mark.parametrize("claim,verdict", [
+    (f"{HARD_TO_HIT} or count(q2) == 0 or count(q2) == 1", "violated"),
+    (f"{HARD_TO_HIT} or count(q1 or q2) <= 1", "violated"),  # q1 = no: `or` goes on to read q2
+    (f"{HARD_TO_HIT} or count(q1 and q2) <= 1", "proved"),  # q1 = no: `and` stops, q2 is not read
+    ("q3 - 2 * q4 != 391 or q4 <= 17 or 10 / (q3 - 2 * q4 - 391) > 0 or q1", "violated"),  # 10 / 0: false
+])
+def test_a_missing_answer_inside_count_in_an_assert_is_read_as_the_simulator_reads_it(claim, verdict):
+    text = COUNTED.replace("ASSERT", claim)
+    prop = proved(text)["assert a1"]
+    assert prop.verdict == verdict, (prop.verdict, prop.detail)
+    if verdict == "violated":
+        again = reproduces(text, prop)
+        assert again.answers["q1"] is False and again.answers["q3"] - 2 * again.answers["q4"] == 391

@@ -288,8 +288,23 @@ class Encoder:
     # ------------------------------------------------------------ expressions
     def cond(self, e, *, in_assert: bool = False, guard=None) -> Cond:
         """A yes/no expression as a formula (in an assert, with unanswered reads false)."""
-        t = self.term(e, in_assert, self.true if guard is None else guard)
-        return Cond(self.truth(t, in_assert), t.reads, t.hard)
+        if in_assert:
+            t = self._assert_truth(e)
+            return Cond(t.value, t.reads, t.hard)
+        t = self.term(e, False, self.true if guard is None else guard)
+        return Cond(t.value, t.reads, t.hard)
+
+    def _assert_truth(self, e) -> Term:
+        """An assert's condition as the simulator reads it (`simulate.asserts`): `and`, `or` and
+        `not` combine the parts; any other part is false when its evaluation would fault — it reads
+        an answer or value the route did not give (inside `count(...)` too), or divides by zero."""
+        if isinstance(e, M.Op) and e.op in ("and", "or", "not"):
+            parts = [self._assert_truth(a) for a in e.args]
+            values = [p.value for p in parts]
+            value = z3.Not(values[0]) if e.op == "not" else z3.And(values) if e.op == "and" else z3.Or(values)
+            return Term(value, "bool", None, _reads(parts), _hard(parts))
+        t = self.term(e, True, self.true)
+        return Term(self.truth(t, True), "bool", None, t.reads, t.hard)
 
     def truth(self, t: Term, in_assert: bool):
         if not in_assert or t.defined is None:
@@ -328,11 +343,22 @@ class Encoder:
         return Term(a.value, kind, defined, frozenset([e.question]), (), e.question)
 
     def _value_ref(self, e: M.ValueRef, in_assert, guard) -> Term:
-        t = self.lets[e.name]
+        t = self.lets.get(e.name)
+        if t is None:  # computed on no route (its `let` is dead code): an assert reads it as missing
+            return self._never_computed(e.name)
         defined = self.computed[e.name].expr if in_assert else None
         if not in_assert:
             self.reads.append(Read(e.name, False, guard, self.site))
         return Term(t.value, t.kind, defined, t.reads, t.hard, t.question)
+
+    def _never_computed(self, name: str) -> Term:
+        """A derived value no route computes: a fresh variable of its type, never defined."""
+        typ = next(d.type for d in self.flow.derived if d.id == name)
+        kind = {"bool": "bool", "int": "int", "decimal": "real", "date": "date", "text": "text"}.get(typ)
+        if kind is None:  # pragma: no cover - lets have no other types
+            raise TypeError(f"a derived value of type {typ}")
+        make = {"bool": z3.Bool, "real": z3.Real}.get(kind, z3.Int)
+        return Term(make(f"{name}~never", self.ctx), kind, self.false)
 
     def _fact_ref(self, e: M.FactRef, in_assert, guard) -> Term:
         name = e.name
@@ -362,8 +388,8 @@ class Encoder:
             return Term(c.expr, "bool", None, c.reads | {e.args[0].question})
         if name == "count":
             parts = [self.term(a, in_assert, guard) for a in e.args]
-            value = z3.Sum([z3.If(self.truth(p, in_assert), 1, 0) for p in parts])
-            return Term(value, "int", None, _reads(parts), _hard(parts))
+            value = z3.Sum([z3.If(p.value, 1, 0) for p in parts])
+            return Term(value, "int", _all_defined(parts), _reads(parts), _hard(parts))
         args = [self.term(a, in_assert, guard) for a in e.args]
         defined = _all_defined(args)
         if name == "round":
@@ -392,25 +418,32 @@ class Encoder:
             return self._logical(e, in_assert, guard)
         if op == "not":
             inner = self.term(e.args[0], in_assert, guard)
-            return Term(z3.Not(self.truth(inner, in_assert)), "bool", None, inner.reads, inner.hard)
+            return Term(z3.Not(inner.value), "bool", inner.defined, inner.reads, inner.hard)
         if op in ("neg", "pos"):
             inner = self.term(e.args[0], in_assert, guard)
             return Term(-inner.value if op == "neg" else inner.value, inner.kind, inner.defined, inner.reads, inner.hard)
         left, right = (self.term(a, in_assert, guard) for a in e.args)
         if op in ("==", "!=", "<", "<=", ">", ">="):
             return self._compare(op, left, right, in_assert)
-        return self._arith(e, op, left, right, guard)
+        return self._arith(e, op, left, right, guard, in_assert)
 
     def _logical(self, e: M.Op, in_assert, guard) -> Term:
-        parts, truths, g = [], [], guard
-        for a in e.args:  # the simulator stops at the first false (and) / true (or) operand
+        """`and`/`or` inside a value (routing, or a part of an assert such as `count(a and b)`):
+        the simulator stops at the first false (and) / true (or) operand, so a later operand's
+        missing read faults only when it is evaluated."""
+        parts, g = [], guard
+        for a in e.args:
             t = self.term(a, in_assert, g)
             parts.append(t)
-            truth = self.truth(t, in_assert)
-            truths.append(truth)
-            g = z3.And(g, truth) if e.op == "and" else z3.And(g, z3.Not(truth))
-        value = z3.And(truths) if e.op == "and" else z3.Or(truths)
-        return Term(value, "bool", None, _reads(parts), _hard(parts))
+            g = z3.And(g, t.value) if e.op == "and" else z3.And(g, z3.Not(t.value))
+        value = z3.And([p.value for p in parts]) if e.op == "and" else z3.Or([p.value for p in parts])
+        defined = None
+        for p in reversed(parts):  # defined: d1 and (v1 -> d2 and (v2 -> ...)) for `and`
+            rest = p.defined if defined is None else z3.And(
+                p.defined if p.defined is not None else self.true,
+                z3.Implies(p.value if e.op == "and" else z3.Not(p.value), defined))
+            defined = rest
+        return Term(value, "bool", defined, _reads(parts), _hard(parts))
 
     def _compare(self, op, left: Term, right: Term, in_assert) -> Term:
         if left.kind == "duration":
@@ -419,11 +452,9 @@ class Encoder:
         else:
             (a, b), _ = _promote([left, right])
             raw = _COMPARE[op](a, b)  # only the operator asked for: yes/no terms have no order
-        defined = _all_defined([left, right])
-        value = z3.And(defined, raw) if in_assert and defined is not None else raw
-        return Term(value, "bool", None, left.reads | right.reads, left.hard + right.hard)
+        return Term(raw, "bool", _all_defined([left, right]), left.reads | right.reads, left.hard + right.hard)
 
-    def _arith(self, e: M.Op, op, left: Term, right: Term, guard) -> Term:
+    def _arith(self, e: M.Op, op, left: Term, right: Term, guard, in_assert: bool = False) -> Term:
         reads, hard, defined = left.reads | right.reads, left.hard + right.hard, _all_defined([left, right])
         if left.kind == "date" or right.kind == "date":
             return Term(self._date_arith(op, left, right), "int" if left.kind == right.kind else "date",
@@ -433,7 +464,10 @@ class Encoder:
             b = _as_real(right)
             if not _nonzero_constant(right.value):
                 hard += ((e.span, "division by a value"),)
-                self.divisions.append(Division(e.span, b, guard, self.site, reads))
+                if in_assert:  # the simulator reads a part of an assert that divides by zero as false
+                    defined = b != 0 if defined is None else z3.And(defined, b != 0)
+                else:
+                    self.divisions.append(Division(e.span, b, guard, self.site, reads))
             return Term(a / b, "real", defined, reads, hard)
         (a, b), kind = _promote([left, right])
         if op == "*":
@@ -463,8 +497,7 @@ class Encoder:
             hits = [s.value[c] for c in e.codes]
         raw = {"is": hits[0], "is_not": z3.Not(hits[0]), "in": z3.Or(hits), "has": hits[0],
                "has_any": z3.Or(hits), "has_all": z3.And(hits)}[e.op]
-        value = z3.And(s.defined, raw) if in_assert and s.defined is not None else raw
-        return Term(value, "bool", None, s.reads, s.hard)
+        return Term(raw, "bool", s.defined, s.reads, s.hard)
 
     def _outcome_test(self, e: M.Test):
         ref = e.subject

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 import z3
 
 from formflow.analysis.encode import Cond, Encoder, conj, disj, negate
+from formflow.analysis.replay import condition_numbers
 from formflow.ir import model as M
 from formflow.source import Span
 
@@ -129,7 +130,8 @@ class Paths:
         self.after: dict[int, M.If] = {}  # id(path after an `if` that can end the flow) -> that `if`
         self.asked_at: dict[str, list[Path]] = {}  # question -> the paths where it is asked
         self.computed_at: dict[str, list[Path]] = {}  # derived value -> the paths where it is computed
-        self._conditions = 0  # branch conditions numbered so far (flow order, as the simulator numbers them)
+        # The simulator's condition numbers: flow order over every condition, dead code included.
+        self._numbers = condition_numbers(flow)
         self.root = Path(true=encoder.true)
         self.fall_through = self._block(flow.body, self.root)  # None: every route ends
         self.final = self._final()
@@ -186,8 +188,7 @@ class Paths:
                 self.branches.append(BranchPoint(-1, stmt, branch, entry, None, entry, None, True))
                 completes |= self._block(branch.body, entry) is not None
                 break
-            number = self._conditions
-            self._conditions += 1
+            number = self._numbers[id(branch)]
             self.enc.site = (branch, entry)
             cond = self.enc.cond(branch.condition)
             taken = entry.extend(Conjunct(cond, Origin("holds", (branch.condition.span,), "true on these routes")))

@@ -35,13 +35,19 @@ def compile_asserts(doc: dict) -> tuple:
     return tuple((a, _condition(a["if"]) if "if" in a else None, _condition(a["then"])) for a in doc.get("asserts", ()))
 
 
+def end_env(program, walk, facts) -> _EndEnv:
+    """What an assert reads at the end of a finished walk: its answers, values and outcome."""
+    env = _EndEnv(dict(walk.answers), dict(walk.values), facts, facts.today)
+    o = program.outcomes[walk.outcome]
+    env.outcome = {"id": walk.outcome, "kind": o["kind"], "urgency": o["urgency"]}
+    return env
+
+
 def violations(program, compiled, walk, facts) -> list[Violation]:
     """The asserts a finished walk breaks (none for an unfinished walk: asserts speak of complete routes)."""
     if walk.outcome is None or walk.fault is not None:
         return []
-    env = _EndEnv(dict(walk.answers), dict(walk.values), facts, facts.today)
-    o = program.outcomes[walk.outcome]
-    env.outcome = {"id": walk.outcome, "kind": o["kind"], "urgency": o["urgency"]}
+    env = end_env(program, walk, facts)
     found = []
     for spec, premise, conclusion in compiled:
         if (premise is None or premise(env)) and not conclusion(env):
@@ -49,6 +55,12 @@ def violations(program, compiled, walk, facts) -> list[Violation]:
             found.append(Violation(spec["id"], spec["at"]["line"],
                                    f"assert '{spec['id']}' ({what}) fails: the route ended in '{walk.outcome}'"))
     return found
+
+
+def read_condition(node):
+    """A yes/no expression (a compiled-form node) read as in an assert: a function of the end
+    environment (`end_env`). A part that reads what the route did not give is false."""
+    return _condition(node)
 
 
 def _condition(node):
