@@ -31,7 +31,7 @@ def reproduces(text: str, prop) -> object:
     assert ex is not None and ex.citizen is not None, f"{prop.name}: no scenario-grade example"
     again = walk(program, ex.facts, dict(ex.answers), complete=True)
     assert again.trace == ex.walk.trace and again.outcome == ex.walk.outcome
-    assert again.complete or prop.kind == "answerable"  # that one stops at a question nobody can answer
+    assert again.complete or prop.kind in ("answerable", "division")  # a walk that stops, or faults
     return again
 
 
@@ -123,11 +123,11 @@ def test_the_universe_is_the_same_for_every_flow_and_its_assumptions_are_listed(
     flow, source, _ = compile_flow(COHORTS)
     later, later_source, _ = compile_flow(COHORTS.replace("2021-", "2031-"))
     one, two = analyse(flow, source, prove=True), analyse(later, later_source, prove=True)
-    assert one.universe == two.universe and "1890-01-01 to 2399-12-31" in one.universe
+    assert one.universe == two.universe and "2000-01-01 to 2399-12-31" in one.universe
     assert one.assumptions == universe.ASSUMPTIONS
     text = " ".join(one.assumptions)
-    for needle in ("today is any day from 1890-01-01", "born on or after 1890-01-01", "under 13",
-                   "completed years", "county codes", "1600-2399"):
+    for needle in ("today is any day from 2000-01-01", "born on or after 1890-01-01", "under 13",
+                   "completed years", "county codes", "leaves those years is a fault"):
         assert needle in text
 
 
@@ -201,3 +201,88 @@ def test_a_missing_answer_inside_count_in_an_assert_is_read_as_the_simulator_rea
     if verdict == "violated":
         again = reproduces(text, prop)
         assert again.answers["q1"] is False and again.answers["q3"] - 2 * again.answers["q4"] == 391
+
+
+# ------------------------------------------------------------------ 4. walks that fault: found, not crashed on
+
+def diagnostics(text: str) -> list:
+    flow, source, _ = compile_flow(text)
+    return [(d.code, d.message, d.position()[0] if d.primary else None, d.notes)
+            for d in analyse(flow, source).diagnostics]
+
+
+DAY_AFTER = '''flow ov "Överskott" {
+  outcome done: information "Klart."
+  outcome late: information "Sent."
+  question d: date "Datum?"
+  let next = d + 1 day
+  if next > 2030-01-01 { end late }
+  end done
+}
+'''
+
+
+def test_date_arithmetic_past_9999_is_a_fault_with_a_counterexample():
+    found = diagnostics(DAY_AFTER)
+    assert [(c, line) for c, _, line, _ in found] == [("FF814", 5)], found
+    assert "d = 9999-12-31" in found[0][3][0] and "outside the years" in found[0][3][0]
+    prop = proved(DAY_AFTER)["date line 5:136"]
+    assert prop.verdict == "violated"
+    again = reproduces(DAY_AFTER, prop)
+    assert again.fault is not None and "outside the years" in again.fault.message
+    bounded = DAY_AFTER.replace('date "Datum?"', 'date "Datum?" max today')
+    assert diagnostics(bounded) == [] and {p.verdict for p in proved(bounded).values()} == {"proved"}
+
+
+def test_a_date_literal_past_the_calendar_is_found_not_crashed_on():
+    text = DAY_AFTER.replace("let next = d + 1 day\n  if next > 2030-01-01",
+                             "if d > 9999-12-31 - 1 day and 9999-12-31 + 1 day > d")
+    codes = [c for c, *_ in diagnostics(text)]
+    assert "FF905" not in codes and "FF814" in codes
+    props = proved(text)
+    assert props["end late line 5"].verdict == "violated"  # d = 9999-12-31 faults in the condition
+    assert not [p.name for p in props.values() if p.verdict == "undecided"]
+
+
+def test_a_derived_date_far_in_the_future_makes_every_walk_fault():
+    text = '''flow far "Långt bort" {
+  outcome done: information "Klart."
+  question n: integer "År?" min 0 max 9000
+  let far = today + 9000 years
+  question m: yes_no "M?"
+  end done
+}
+'''
+    found = diagnostics(text)
+    assert ("FF814", 4) in [(c, line) for c, _, line, _ in found], found
+    props = proved(text)
+    assert props["question m"].verdict == "violated" and props["end done line 6"].verdict == "violated"
+    assert props["value far"].verdict == "violated" and props["outcome done"].verdict == "violated"
+
+
+def test_a_gate_route_that_divides_by_an_answer_is_analysed(tmp_path):
+    from conftest import ROOT
+    from formflow import api
+
+    (tmp_path / "flows").mkdir()
+    (tmp_path / "region.yaml").write_text((ROOT / "regions/halland/region.yaml").read_text("utf-8"), "utf-8")
+    flow = tmp_path / "flows" / "g.flow"
+    flow.write_text('''flow g "Grind" {
+  languages sv
+  outcome book: booking "Boka."
+     appointment covid_vaccination through gg terms covid_booking
+  outcome nope: not_eligible "Nej."
+  question q1: integer "Antal?" min 0 max 10
+  question q2: integer "Dagar?" min 0 max 10
+  if q1 > 3 { end book }
+  end nope
+  gate gg "Grind" {
+    route r1 "Kvot" when citizen.birth_year <= 1941 and not (10 / q2 > 0) login e_id
+    route r2 "Kvot" when q1 / (q1 - q2) > 5 login e_id
+    accept_risk "testar"
+  }
+}
+''', "utf-8")
+    result = api.check_file(flow)
+    codes = [(d.code, d.message) for d in result.diagnostics]
+    assert [c for c, _ in codes] == ["FF812"] and "'r1'" in codes[0][1], codes  # q2 = 0 faults: false

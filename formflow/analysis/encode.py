@@ -36,7 +36,7 @@ from decimal import Decimal
 
 import z3
 
-from formflow.analysis.calendar import Calendar
+from formflow.analysis.calendar import Calendar, Shifted
 from formflow.analysis.universe import DATE_MAX, DATE_MIN, EARLIEST_BIRTH, PROXY_AGE
 from formflow.inputs.citizen import COUNTY_CODES, normalise_code
 from formflow.ir import model as M
@@ -62,15 +62,27 @@ class Cond:
     hard: tuple = ()
 
 
+FAULT_WORDS = {"division": "division by zero", "date": "a date went outside the years"}  # simulator messages
+
+
 @dataclass(frozen=True, eq=False)
 class Division:
-    """A division by something that is not a non-zero constant: the simulator faults when it is zero."""
+    """An operation the simulator can fault on where a routing expression computes it: a division
+    by something that is not a non-zero constant (`kind` "division": when the divisor is zero), or
+    date arithmetic that can leave the years 1-9999 (`kind` "date": when `fault` holds)."""
 
     span: object
-    divisor: object  # z3 term
-    guard: object  # z3 Bool: the division is evaluated (short-circuit `and`/`or` respected)
+    divisor: object  # z3 term (None for a date)
+    guard: object  # z3 Bool: the operation is evaluated (short-circuit `and`/`or` respected)
     site: tuple  # (the let or branch whose expression holds it, its path condition), set by paths
     reads: frozenset
+    kind: str = "division"
+    fault: object = None  # z3 Bool, for a date
+
+    @property
+    def happens(self):
+        """z3 Bool: evaluating it faults."""
+        return self.divisor == 0 if self.fault is None else self.fault
 
 
 @dataclass(frozen=True, eq=False)
@@ -155,8 +167,8 @@ class Encoder:
 
     # ------------------------------------------------------------ facts
     def _fact_today(self):
-        today = self.int("today")
         start, end = self.window
+        today = self.calendar.bound(self.int("today"), start.year, end.year)
         self.universe.append((z3.And(today >= start.toordinal(), today <= end.toordinal()),
                               f"today is between {start} and {end}"))
         return today
@@ -164,7 +176,8 @@ class Encoder:
     @property
     def birth(self):
         if "birth" not in self._facts:
-            birth = self._facts["birth"] = self.int("citizen.birth_date")
+            birth = self._facts["birth"] = self.calendar.bound(self.int("citizen.birth_date"), EARLIEST_BIRTH.year,
+                                                               self.window[1].year)
             self.universe.append((z3.And(birth >= EARLIEST_BIRTH.toordinal(), birth <= self.today),
                                   "a citizen is born on or before today"))
         return self._facts["birth"]
@@ -234,7 +247,7 @@ class Encoder:
             valid = [self.text_index[t] for t in self.texts if _text_answer_ok(q, t)]
             return Answer(q, v, given, [z3.Or([v == i for i in valid] + [v >= len(self.texts)])])
         if kind == "date":
-            v = self.int(q.id)
+            v = self.calendar.bound(self.int(q.id), *self._bound_years(q))
             lo, hi = self._date_bound(q.min), self._date_bound(q.max)
             domain = [v >= DATE_MIN, v <= DATE_MAX] + ([v >= lo] if lo is not None else []) \
                 + ([v <= hi] if hi is not None else [])
@@ -251,11 +264,27 @@ class Encoder:
             out.append(v <= _number(q.max.value, v))
         return out
 
+    def _bound_years(self, q: M.Question) -> tuple[int, int]:
+        """Years that contain every date a date answer can have (a superset, from its bounds; all of
+        1-9999 without them)."""
+        start, end = self.window
+
+        def years(bound: M.Bound) -> tuple[int, int]:
+            if bound.kind != "today":
+                year = dt.date.fromisoformat(bound.value).year
+                return year, year
+            days = abs(bound.amount) * {"weeks": 7, "months": 31, "years": 366}.get(bound.unit, 1)
+            return start.year - days // 365 - 1, end.year + days // 365 + 1
+
+        low = years(q.min) if q.min is not None else (1, 1)
+        high = years(q.max) if q.max is not None else (9999, 9999)
+        return min(low[0], high[0]), max(low[1], high[1])
+
     def _date_bound(self, bound: M.Bound | None):
         if bound is None:
             return None
         if bound.kind == "today":
-            return self._shift(self.today, bound.amount, bound.unit or "days")
+            return self._shift(self.today, bound.amount, bound.unit or "days").value
         return self.ival(dt.date.fromisoformat(bound.value).toordinal())
 
     def _never_empty(self, low: M.Bound, high: M.Bound) -> bool:
@@ -272,12 +301,23 @@ class Encoder:
             return False
         return _offsets_ordered(low, high)
 
-    def _shift(self, day, amount, unit: str):
+    def _shift(self, day, amount, unit: str) -> Shifted:
         if unit == "days":
-            return day + amount
+            return self.calendar.add_days(day, amount)
         if unit == "weeks":
-            return day + 7 * amount
+            return self.calendar.add_days(day, 7 * amount)
         return self.calendar.add_months(day, amount * (12 if unit == "years" else 1))
+
+    def _moved(self, e, moved: Shifted, guard, reads, in_assert: bool, defined):
+        """(value, defined) of date arithmetic. Where it can leave the calendar the simulator faults:
+        in routing that is a fault to find (like a division by zero), in an assert or a gate route
+        the part is false (`defined`)."""
+        if z3.is_true(z3.simplify(moved.ok)):
+            return moved.value, defined
+        if in_assert:
+            return moved.value, moved.ok if defined is None else z3.And(defined, moved.ok)
+        self.divisions.append(Division(e.span, None, guard, self.site, reads, "date", z3.Not(moved.ok)))
+        return moved.value, defined
 
     def answered(self, qid: str) -> Cond:
         """The question was asked on the route and the citizen gave an answer."""
@@ -293,6 +333,13 @@ class Encoder:
             return Cond(t.value, t.reads, t.hard)
         t = self.term(e, False, self.true if guard is None else guard)
         return Cond(t.value, t.reads, t.hard)
+
+    def whole(self, e) -> Cond:
+        """A yes/no expression as the gate evaluator reads a route's condition (`booking.gate`): the
+        simulator's value, false when evaluating it would fault anywhere (a missing answer, a
+        division by zero), `and`/`or` short-circuits respected."""
+        t = self.term(e, True, self.true)
+        return Cond(self.truth(t, True), t.reads, t.hard)
 
     def _assert_truth(self, e) -> Term:
         """An assert's condition as the simulator reads it (`simulate.asserts`): `and`, `or` and
@@ -405,8 +452,9 @@ class Encoder:
             v = args[0].value
             return Term(z3.If(v >= 0, v, -v), args[0].kind, defined, args[0].reads, args[0].hard)
         if name == "add_months":
-            return Term(self.calendar.add_months(args[0].value, args[1].value), "date", defined, _reads(args),
-                        _hard(args))
+            value, defined = self._moved(e, self.calendar.add_months(args[0].value, args[1].value), guard,
+                                         _reads(args), in_assert, defined)
+            return Term(value, "date", defined, _reads(args), _hard(args))
         if name == "years_between":
             return Term(self.calendar.years_between(args[0].value, args[1].value), "int", defined, _reads(args),
                         _hard(args))
@@ -456,9 +504,14 @@ class Encoder:
 
     def _arith(self, e: M.Op, op, left: Term, right: Term, guard, in_assert: bool = False) -> Term:
         reads, hard, defined = left.reads | right.reads, left.hard + right.hard, _all_defined([left, right])
+        if left.kind == "date" and right.kind == "date":
+            return Term(left.value - right.value, "int", defined, reads, hard)
         if left.kind == "date" or right.kind == "date":
-            return Term(self._date_arith(op, left, right), "int" if left.kind == right.kind else "date",
-                        defined, reads, hard)
+            day, span = (left, right) if left.kind == "date" else (right, left)
+            amount, unit = span.value
+            moved = self._shift(day.value, -amount if op == "-" else amount, unit)
+            value, defined = self._moved(e, moved, guard, reads, in_assert, defined)
+            return Term(value, "date", defined, reads, hard)
         if op == "/":
             a = _as_real(left)
             b = _as_real(right)
@@ -475,13 +528,6 @@ class Encoder:
                 hard += ((e.span, "multiplication of two values"),)
             return Term(a * b, kind, defined, reads, hard)
         return Term(a + b if op == "+" else a - b, kind, defined, reads, hard)
-
-    def _date_arith(self, op, left: Term, right: Term):
-        if left.kind == "date" and right.kind == "date":
-            return left.value - right.value
-        day, span = (left, right) if left.kind == "date" else (right, left)
-        amount, unit = span.value
-        return self._shift(day.value, -amount if op == "-" else amount, unit)
 
     def _test(self, e: M.Test, in_assert, guard) -> Term:
         if isinstance(e.subject, M.OutcomeRef):

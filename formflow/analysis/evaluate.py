@@ -13,6 +13,8 @@ from __future__ import annotations
 from formflow.emit.form_json import expr as to_json
 from formflow.ir import model as M
 from formflow.simulate.asserts import end_env, read_condition
+from formflow.simulate.expressions import compile_expr
+from formflow.simulate.values import RuntimeFault
 from formflow.simulate.program import Program
 from formflow.simulate.walk import Walk
 
@@ -33,11 +35,18 @@ class Checker:
         return self.compiled(assertion.conclusion)(env)
 
     def truth(self, e, walk: Walk, facts) -> bool:
-        """Whether an IR condition (a gate route's) is true at the end of this walk, read as an assert."""
-        return self.compiled(e)(end_env(self.program, walk, facts))
+        """Whether a gate route's condition (an IR expression) holds at the end of this walk, read as
+        the gate evaluator reads it (`booking.gate`): the simulator's expression, false when it faults."""
+        found = self._compiled.get(id(e))
+        if found is None:
+            found = self._compiled[id(e)] = (e, compile_expr(to_json(e)))
+        try:
+            return bool(found[1](end_env(self.program, walk, facts)))
+        except RuntimeFault:
+            return False
 
     def premise_holds(self, assertion: M.Assertion, walk: Walk, facts) -> bool:
-        return assertion.premise is None or self.truth(assertion.premise, walk, facts)
+        return assertion.premise is None or self.compiled(assertion.premise)(end_env(self.program, walk, facts))
 
     def compiled(self, e):
         found = self._compiled.get(id(e))

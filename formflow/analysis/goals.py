@@ -25,7 +25,7 @@ from dataclasses import dataclass
 import z3
 
 from formflow.analysis import evaluate
-from formflow.analysis.encode import Cond, Encoder, conj, negate
+from formflow.analysis.encode import FAULT_WORDS, Cond, Encoder, conj, negate
 from formflow.analysis.gates import route_claims
 from formflow.analysis.paths import BranchPoint, Path, Paths
 from formflow.analysis.replay import condition_numbers, replay
@@ -95,7 +95,7 @@ class Engine:
     # ------------------------------------------------------------ the goals
     def _nofault(self) -> Item:
         """No division by zero on the route: exact for complete routes (a route that faults never ends)."""
-        faults = [conj(d.site[1].cond(), Cond(z3.And(d.guard, d.divisor == 0), d.reads)) for d in self.enc.divisions]
+        faults = [conj(d.site[1].cond(), Cond(z3.And(d.guard, d.happens), d.reads)) for d in self.enc.divisions]
         return Item(negate(Cond(z3.Or([f.expr for f in faults]), frozenset().union(*(f.reads for f in faults))))
                     if faults else Cond(self.enc.true))
 
@@ -119,11 +119,11 @@ class Engine:
                 self._add(Goal("premise", a, [complete, Item(premise, ("premise", a.id))]))
         for claim in route_claims(self.flow):  # each gate route can be passed by someone who books
             ends = Item(conj(self.paths.outcome_is(claim.outcome), self.nofault.cond), ("outcome", claim.outcome))
-            route = Item(self.enc.cond(claim.cond, in_assert=True), ("route", claim.route.id))
+            route = Item(self.enc.whole(claim.cond), ("route", claim.route.id))
             self._add(Goal("gate", claim, [ends, route]))
         for d in self.enc.divisions:
             _, site_path = d.site
-            zero = Cond(z3.And(d.guard, d.divisor == 0), d.reads)
+            zero = Cond(z3.And(d.guard, d.happens), d.reads)
             self._add(Goal("division", d, [Item(zero, ("division", d.span))], site_path))
         for point in self.paths.points:
             if isinstance(point.stmt, M.Ask):
@@ -312,7 +312,8 @@ class Engine:
             return w.pending == qid and evaluate.no_valid_date(self.program.questions[qid], ex.facts.today)
         if goal.kind == "division":
             node, _ = goal.subject.site
-            return w.fault is not None and "division by zero" in w.fault.message and w.fault.at == self._at(node)
+            return w.fault is not None and FAULT_WORDS[goal.subject.kind] in w.fault.message and \
+                w.fault.at == self._at(node)
         return False
 
     def _at(self, node) -> dict:

@@ -151,8 +151,11 @@ class Paths:
             return self._ask(stmt, path)
         if isinstance(stmt, M.Compute):
             self.enc.site = (stmt, path)
+            before = len(self.enc.divisions)
             derived = next(d for d in self.flow.derived if d.id == stmt.derived)
             self.enc.lets[stmt.derived] = self.enc.term(derived.expr)
+            path = self._unless_faulted(path, before, derived.span)
+            self.points[-1] = Point(stmt, path)  # computed: the step is in the trace only when it did not fault
             self.enc.computed[stmt.derived] = path.cond()
             self.computed_at.setdefault(stmt.derived, []).append(path)
             return path
@@ -179,6 +182,18 @@ class Paths:
         return path.extend(Conjunct(Cond(answer.nonempty), Origin(
             "answerable", (answer.question.span,), f"'{stmt.question}' has a valid answer only on some days")))
 
+    def _unless_faulted(self, path: Path, first: int, span: Span) -> Path:
+        """The route goes on past an expression only where evaluating it did not fault (the
+        operations registered from `first` on: a division by zero, a date outside the calendar);
+        the routes that fault stop there, like routes that end."""
+        faults = [z3.And(d.guard, d.happens) for d in self.enc.divisions[first:]]
+        if not faults:
+            return path
+        reads = frozenset().union(*(d.reads for d in self.enc.divisions[first:]))
+        fault = Cond(faults[0] if len(faults) == 1 else z3.Or(faults), reads)
+        self.stuck.append(path.extend(Conjunct(fault, Origin("faults", (span,), "the evaluation faults here"))))
+        return path.extend(Conjunct(negate(fault), Origin("no-fault", (span,), "evaluated without a fault")))
+
     def _if(self, stmt: M.If, path: Path) -> Path | None:
         first_end, first_stuck = len(self.ends), len(self.stuck)
         entry, completes = path, False
@@ -190,7 +205,9 @@ class Paths:
                 break
             number = self._numbers[id(branch)]
             self.enc.site = (branch, entry)
+            before = len(self.enc.divisions)
             cond = self.enc.cond(branch.condition)
+            entry = self._unless_faulted(entry, before, branch.condition.span)
             taken = entry.extend(Conjunct(cond, Origin("holds", (branch.condition.span,), "true on these routes")))
             failed = entry.extend(Conjunct(negate(cond), Origin("failed", (branch.condition.span,),
                                                                   "false on these routes")))

@@ -102,8 +102,13 @@ def collect(engine: Engine, line_of, *, reads: bool) -> tuple[Property, ...]:
                                  node.span, line_of, possible_is_good=False))
         elif goal.kind == "division":
             line = line_of(goal.subject.span.start)
-            out.append(_property(engine, goal, "division", f"division line {line}:{goal.subject.span.start}",
-                                 f"the division at line {line} never divides by zero", goal.subject.span, line_of,
+            if goal.subject.kind == "date":
+                name, claim = f"date line {line}:{goal.subject.span.start}", \
+                    f"the date arithmetic at line {line} stays within the years 1–9999"
+            else:
+                name, claim = f"division line {line}:{goal.subject.span.start}", \
+                    f"the division at line {line} never divides by zero"
+            out.append(_property(engine, goal, "division", name, claim, goal.subject.span, line_of,
                                  possible_is_good=False))
         elif goal.kind == "answerable":
             q = goal.subject.question

@@ -626,6 +626,14 @@ _ENTRIES = [
              "The analyser needs the z3-solver package, a dependency of formflow. Without it `formflow "
              "check` still checks names, types and structure, but proves nothing about routes. Install "
              "formflow with its dependencies."),
+    CodeInfo("FF814", "date-outside-calendar", W, "Date arithmetic can leave the years 1–9999 on some route.",
+             "Dates run from 0001-01-01 to 9999-12-31. Adding days, weeks, months or years beyond them — a "
+             "date answer without a `max` plus a day, `today + 9000 years` — stops the simulator and the real "
+             "service with an error on that route (FF605 in a walk). The analyser found a citizen, a day and "
+             "answers that get there; the note shows them. Bound the date answer (`max today`), or compute the "
+             "value only behind a test.",
+             'question onset: date "När började besvären?"\nlet check_from = onset + 2 weeks\nif check_from > today { end done }',
+             'question onset: date "När började besvären?" max today\nlet check_from = onset + 2 weeks\nif check_from > today { end done }'),
     # ------------------------------------------------------------------ 9xx files, artifacts, internal
     CodeInfo("FF812", "gate-route-never-passes", W, "No citizen who reaches a booking can pass this route of its gate.",
              "A gate is evaluated when a route has ended in the booking outcome that names it, so a gate route "
