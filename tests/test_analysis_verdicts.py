@@ -286,3 +286,50 @@ def test_a_gate_route_that_divides_by_an_answer_is_analysed(tmp_path):
     result = api.check_file(flow)
     codes = [(d.code, d.message) for d in result.diagnostics]
     assert [c for c, _ in codes] == ["FF812"] and "'r1'" in codes[0][1], codes  # q2 = 0 faults: false
+
+
+# ------------------------------------------------------------------ 5. pdf colour rules
+
+COLOURS = '''flow col "Färg" {
+  languages sv
+  outcome done: information "Klart."
+  question weight: integer "Vikt?" unit "kg" min 30 max 250
+  question height: integer "Längd?" unit "cm" min 100 max 220
+  let bmi = weight / ((height / 100) * (height / 100))
+  question temp: decimal "Temperatur" unit "°C" min 35 max 43 decimals 1
+  pdf summary "Sammanfattning" {
+    row bmi label "BMI" red when bmi > 100000
+    row weight red when weight >= 30 or citizen.age > 1
+    row height red when height > 150 and citizen.age < 10
+    row temp red when temp >= 38
+    valid 12 months
+  }
+  end done
+}
+'''
+
+
+def test_a_colour_rule_that_is_never_or_always_true_is_a_warning_at_the_rule():
+    found = diagnostics(COLOURS)
+    assert [(c, line) for c, _, line, _ in found] == [("FF419", 9), ("FF419", 10)], found
+    assert "never apply" in found[0][1] and "every answer" in found[1][1]
+
+
+def test_prove_lists_both_colours_of_every_rule_with_walks_that_print_them():
+    from formflow.analysis.colours import shows
+
+    flow, source, program = compile_flow(COLOURS)
+    analysis = analyse(flow, source, prove=True)
+    props = {p.name: p for p in analysis.properties if p.kind == "colour"}
+    verdicts = {name: p.verdict for name, p in props.items()}
+    assert verdicts == {"colour summary bmi red": "violated", "colour summary bmi green": "proved",
+                        "colour summary weight red": "proved", "colour summary weight green": "violated",
+                        "colour summary height red": "proved", "colour summary height green": "proved",
+                        "colour summary temp red": "proved", "colour summary temp green": "proved"}
+    assert "never printed red" in props["colour summary bmi red"].detail
+    for name, p in props.items():
+        if p.verdict == "proved":
+            row = next(r for r in flow.pdfs[0].rows if r.ref == name.split()[2])
+            assert reproduces(COLOURS, p).complete
+            assert shows(type("E", (), {"program": program}), row, p.example, name.endswith("red"))
+    assert props["colour summary height red"].example.facts.age < 10

@@ -62,6 +62,7 @@ def analyse(flow: M.Flow, source: Source, *, prove: bool = False, home_region: s
 
 
 def _analyse(flow, source, prove, home_region, region_name, start) -> Analysis:
+    from formflow.analysis import colours as colour_rules
     from formflow.analysis import diagnose, properties, universe
     from formflow.analysis.encode import Encoder
     from formflow.analysis.goals import Engine
@@ -74,11 +75,15 @@ def _analyse(flow, source, prove, home_region, region_name, start) -> Analysis:
     window = universe.today_window()
     enc = Encoder(flow, window)
     paths = Paths(flow, enc)
+    rules = colour_rules.encode(flow, enc)
     solver = Solver(enc)
     engine = Engine(flow, program, enc, paths, solver, source.line_col, scenario=prove, home_region=home_region,
                     read_goals=prove)
     engine.run()
-    found = tuple(diagnose.diagnostics(engine, source))
-    props = properties.collect(engine, lambda offset: source.line_col(offset)[0], reads=prove) if prove else ()
+    colours = colour_rules.settle(engine, rules)
+    found = tuple(diagnose.diagnostics(engine, source)) + tuple(colour_rules.diagnostics(engine, colours, source))
+    line_of = lambda offset: source.line_col(offset)[0]  # noqa: E731
+    props = properties.collect(engine, line_of, reads=prove) + tuple(colour_rules.properties(engine, colours, line_of)) \
+        if prove else ()
     return Analysis(flow.id, found, props, universe.describe(window), time.perf_counter() - start,
                     solver.queries, program, universe.ASSUMPTIONS)

@@ -341,6 +341,12 @@ class Encoder:
         t = self.term(e, True, self.true)
         return Cond(self.truth(t, True), t.reads, t.hard)
 
+    def evaluated(self, e) -> tuple[Cond, Cond]:
+        """(evaluating it does not fault, its value) of a yes/no expression read at the end of a
+        route, with the simulator's code (a pdf row's colour rule)."""
+        t = self.term(e, True, self.true)
+        return Cond(self.true if t.defined is None else t.defined, t.reads), Cond(t.value, t.reads, t.hard)
+
     def _assert_truth(self, e) -> Term:
         """An assert's condition as the simulator reads it (`simulate.asserts`): `and`, `or` and
         `not` combine the parts; any other part is false when its evaluation would fault — it reads
@@ -660,7 +666,8 @@ def _text_table(flow: M.Flow) -> tuple[str, ...]:
 
 
 def expressions(flow: M.Flow):
-    """Every expression the analysis reads: conditions, derived values and asserts."""
+    """Every expression the analysis reads: conditions, derived values, asserts, gate routes and
+    pdf colour rules."""
     for d in flow.derived:
         yield d.expr
     for stmt in statements(flow.body):
@@ -670,6 +677,10 @@ def expressions(flow: M.Flow):
         if a.premise is not None:
             yield a.premise
         yield a.conclusion
+    for gate in flow.gates:
+        yield from (r.condition for r in gate.routes)
+    for pdf in flow.pdfs:
+        yield from (row.red_when for row in pdf.rows if row.red_when is not None)
 
 
 def statements(body):

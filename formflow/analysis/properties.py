@@ -10,7 +10,8 @@ prove` prints the same list every time:
 - no expression reads an answer or value the route may not have given (prove only);
 - no division by zero on any route; every question reached has a valid answer that day;
 - every assert holds;
-- every route of a gate can be passed by some citizen whose route ends in the booking it protects.
+- every route of a gate can be passed by some citizen whose route ends in the booking it protects;
+- every pdf colour rule can print its row red, and green (`colours.py` adds these).
 
 A *proved* reachability claim carries a witness, a *violated* assert a counterexample — both
 concrete examples that the compiled form was walked with. A *violated* reachability claim (the
