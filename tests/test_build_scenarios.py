@@ -20,7 +20,7 @@ def build(folder, out):
 def test_build_runs_every_region_scenario_and_renders_sample_pdfs(tmp_path):
     r = build(ROOT / "regions", tmp_path / "out")
     assert r.returncode == 0, r.stdout + r.stderr
-    assert "76 scenarios in 4 files: 76 passed, 0 failed" in r.stdout
+    assert "77 scenarios in 4 files: 77 passed, 0 failed" in r.stdout
     assert (tmp_path / "out" / "halland" / "covid_vaccination.gate.json").is_file()  # build writes gate configs
     assert "jonkoping.symptom_assessment         24  20/20 100.0%" in r.stdout
     pdfs = sorted((tmp_path / "out" / "skane" / "pdf" / "health_declaration").glob("*.pdf"))

@@ -97,6 +97,7 @@ def _settle(engine: Engine, goal: Goal, row: M.PdfRow, wanted: bool) -> None:
         goal.example, goal.confirmed = ex, True
     else:
         goal.status = UNKNOWN  # the solver's example does not print it so: never report it
+        goal.note = "the solver's example does not print the row in that colour on the compiled form"
 
 
 def shows(engine: Engine, row: M.PdfRow, ex, wanted: bool) -> bool:

@@ -51,6 +51,7 @@ class Goal:
     status: str | None = None  # sat | unsat | unknown
     example: Example | None = None
     confirmed: bool = False  # a real walk shows it
+    note: str = ""  # why it is unknown, when the solver did decide it
 
     @property
     def hard(self) -> tuple:
@@ -231,6 +232,7 @@ class Engine:
                 self.discharge(found)
         if goal.kind in ("violation", "division") and not goal.confirmed:
             goal.status = UNKNOWN  # the solver's counterexample does not reproduce: never report it
+            goal.note = "the solver's counterexample does not reproduce on the compiled form"
 
     def _impossible_prefix(self, path: Path) -> bool:
         for node in path.ancestors():

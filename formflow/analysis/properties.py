@@ -60,8 +60,11 @@ def _verdict(goal: Goal, *, possible_is_good: bool, confirmed_needed: bool) -> s
 
 
 def undecided_detail(goal: Goal, line_of) -> str:
+    if goal.note:
+        return f"{goal.note}: the analyser and the simulator disagree, a bug in formflow (please report it with the flow)"
     if goal.status == SAT and not goal.confirmed:
-        return "the solver found an example, but walking it on the compiled form did not show it"
+        return ("the solver found an example, but walking it on the compiled form did not show it: the analyser "
+                "and the simulator disagree, a bug in formflow (please report it with the flow)")
     hard = sorted({(span.start, what) for span, what in goal.hard})
     if hard:
         where = ", ".join(dict.fromkeys(f"{what} at line {line_of(start)}" for start, what in hard))
