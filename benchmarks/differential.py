@@ -72,7 +72,8 @@ def run(flows: int, start: int) -> dict:
 
     one()
     for i, (key, texts) in enumerate(sorted(problems.items())):
-        (out / f"disagreement_{i + 1}.flow").write_text(f"# {key}\n" + texts[0], "utf-8")
+        for j, text in enumerate(texts):
+            (out / f"disagreement_{i + 1}_{j + 1}.flow").write_text(f"# {key}\n" + text, "utf-8")
     return {"seed": start, "stats": dict(stats), "disagreements": {k: len(v) for k, v in sorted(problems.items())}}
 
 

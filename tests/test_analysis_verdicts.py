@@ -8,11 +8,13 @@ flows; these are the minimal cases, readable on their own.
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 import pytest
 
 from formflow.analysis import analyse, witness
 from formflow.simulate.walk import walk
+from test_analysis_bruteforce import FACTS as FACTS_2024
 from test_analysis_bruteforce import compile_flow
 
 
@@ -127,7 +129,8 @@ def test_the_universe_is_the_same_for_every_flow_and_its_assumptions_are_listed(
     assert one.assumptions == universe.ASSUMPTIONS
     text = " ".join(one.assumptions)
     for needle in ("today is any day from 2000-01-01", "born on or after 1890-01-01", "under 13",
-                   "completed years", "county codes", "leaves those years is a fault"):
+                   "completed years", "county codes", "leaves those years is a fault on that route (FF814)",
+                   "34 significant digits"):
         assert needle in text
 
 
@@ -333,3 +336,23 @@ def test_prove_lists_both_colours_of_every_rule_with_walks_that_print_them():
             assert reproduces(COLOURS, p).complete
             assert shows(type("E", (), {"program": program}), row, p.example, name.endswith("red"))
     assert props["colour summary height red"].example.facts.age < 10
+
+
+# ------------------------------------------------------------------ 6. the one known difference, said plainly
+
+def test_an_equality_after_a_division_that_the_simulator_rounds_is_undecided_with_the_reason():
+    """3 / (3 / 2.1) is 2.1 for the solver (exact rationals) and 2.099...9 for the simulator (34
+    significant digits): the solver's example does not reproduce, and `prove` says why."""
+    text = '''flow rounding "Avrundning" {
+  outcome done: information "Klart."
+  outcome same: information "Lika."
+  question q1: decimal "Q1?" min 2.1 max 2.2 decimals 1
+  if 3 / (3 / q1) == q1 and q1 < 2.15 { end same }
+  end done
+}
+'''
+    _, _, program = compile_flow(text)
+    assert walk(program, FACTS_2024, {"q1": Decimal("2.1")}).outcome == "done"  # the simulator rounds
+    prop = proved(text)["end same line 5"]
+    assert prop.verdict == "undecided"
+    assert "division at line 5" in prop.detail and "34 significant digits" in prop.detail and "`==`" in prop.detail

@@ -30,6 +30,7 @@ from formflow.ir import model as M
 from formflow.source import Span
 
 PROVED, VIOLATED, UNDECIDED = "proved", "violated", "undecided"
+DIVISION_DIGITS = 34  # simulate.values.DECIMAL: the simulator's precision for a division
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,11 @@ def undecided_detail(goal: Goal, line_of) -> str:
     if goal.note:
         return f"{goal.note}: the analyser and the simulator disagree, a bug in formflow (please report it with the flow)"
     if goal.status == SAT and not goal.confirmed:
+        divisions = sorted({span.start for span, what in goal.hard if what == "division by a value"})
+        if divisions:  # the known difference: exact rationals against the simulator's 34 digits
+            return (f"the solver found an example, but walking it on the compiled form did not show it: the division "
+                    f"at line {line_of(divisions[0])} is exact for the solver and rounded to {DIVISION_DIGITS} "
+                    "significant digits by the simulator; compare its result with a margin (`>=`, `<`), not `==`")
         return ("the solver found an example, but walking it on the compiled form did not show it: the analyser "
                 "and the simulator disagree, a bug in formflow (please report it with the flow)")
     hard = sorted({(span.start, what) for span, what in goal.hard})

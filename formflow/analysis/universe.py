@@ -39,7 +39,9 @@ ASSUMPTIONS = (
     "an age is in completed years; a 29 February birthday falls on 1 March in other years",
     "the region is one of the 21 county codes; any set of invitations",
     "a date answer is any date its question's bounds allow, 0001-01-01 to 9999-12-31; every other answer is one "
-    "the form accepts; date arithmetic that leaves those years is a fault on that route (FF813)",
+    "the form accepts; date arithmetic that leaves those years is a fault on that route (FF814)",
+    "arithmetic is exact, except that the simulator rounds a division by a value to 34 significant digits: "
+    "an example that depends on the digits beyond is undecided, with that reason",
 )
 
 
