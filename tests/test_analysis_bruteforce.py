@@ -552,7 +552,6 @@ class Writer:
         not have, which make the comparison around the `count` false)."""
         nums = [q.id for q in _sorted(scope.plain.values()) if q.type in ("integer", "decimal")]
         nums += [n for n, t in scope.lets.items() if t == "num"]
-        nums += [f"({q.id} - today)" for q in _sorted(scope.plain.values()) if q.type == "date"]
         counted = scope
         choices = (["count"] if counted.any() else []) + (["atom"] * 4 if nums else [])
         if nums and depth < 2:
