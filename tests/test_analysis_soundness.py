@@ -122,12 +122,12 @@ def test_an_impossible_verdict_the_explaining_solver_disagrees_with_is_never_rep
 
 def _engine(flow, source, program, *, prove: bool):
     from formflow.analysis import universe
-    from formflow.analysis.encode import Encoder, latest_date
+    from formflow.analysis.encode import Encoder
     from formflow.analysis.goals import Engine
     from formflow.analysis.paths import Paths
     from formflow.analysis.solver import Solver
 
-    enc = Encoder(flow, universe.today_window(latest_date(flow)))
+    enc = Encoder(flow, universe.today_window())
     paths = Paths(flow, enc)
     engine = Engine(flow, program, enc, paths, Solver(enc), source.line_col, scenario=prove, home_region="01",
                     read_goals=prove, large=True)  # node by node, as for a large flow

@@ -498,12 +498,20 @@ def test_impossible_date_ranges(bounds):
 @pytest.mark.parametrize("bounds", [
     "min 2021-01-01 max 2021-01-01",
     "min today - 12 months max today",
-    "min 2020-01-31 max today",
+    "min 1999-01-31 max today",  # today is 2000-01-01 or later (analysis/universe.py)
     "min today - 1 week max today - 7 days",
     "min today - 1 month max today - 1 week",
 ])
 def test_possible_date_ranges(bounds):
     assert diagnose(body(f'question d: date "När?" {bounds}')) == []
+
+
+def test_a_fixed_min_with_max_today_has_no_answer_before_it():
+    """The analyser's days do not start at the dates a flow names: before 2020-01-31 nothing is valid."""
+    found = diagnose(body('question d: date "När?" min 2020-01-31 max today'))
+    assert [d.code for d in found] == ["FF810"]
+    day = found[0].message.split("for example on ")[1].rstrip(")")
+    assert "2000-01-01" <= day < "2020-01-31"
 
 
 @pytest.mark.parametrize("bounds", [

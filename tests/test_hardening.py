@@ -670,3 +670,20 @@ def test_pdfs_are_refused_with_a_clear_message_when_a_library_is_too_old(tmp_pat
     assert result.exit_code == 1, result.stdout
     assert result.stdout.count("FF909") == 1 and "jinja2 3.1.4 (needs at least 3.1.6)" in result.stdout
     assert not list(tmp_path.rglob("*.pdf"))
+
+
+def test_prove_graph_and_gate_print_hostile_paths_escaped(tmp_path):
+    """The commands added beside check (prove, graph, gate evaluate) print paths and texts through
+    the same escaping: a folder named with ESC and U+202E never reaches the terminal raw."""
+    folder = tmp_path / "x\x1b[2Jy\u202e"
+    folder.mkdir()
+    flow = folder / "t.flow"
+    flow.write_text('flow t "T" {\n  outcome done: information "Klart."\n  question q: yes_no "Q?"\n'
+                    '  end done\n}\n', encoding="utf-8")
+    for args in (["prove", str(flow), "--out-dir", str(folder / "out")],
+                 ["graph", str(flow), "--out", str(folder / "g.mmd")]):
+        run = subprocess.run([*FORMFLOW, *args], capture_output=True, text=True, encoding="utf-8",
+                             stdin=subprocess.DEVNULL)
+        shown = run.stdout + run.stderr
+        assert "\x1b" not in shown and "\u202e" not in shown, shown
+        assert "<U+001B>" in shown, shown

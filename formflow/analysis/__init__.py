@@ -39,6 +39,7 @@ class Analysis:
     seconds: float = 0.0
     queries: int = 0
     program: object = field(default=None, repr=False)  # the compiled form the examples were walked on
+    assumptions: tuple[str, ...] = ()  # what "every citizen and every day" takes for granted (universe.py)
 
 
 def analyse(flow: M.Flow, source: Source, *, prove: bool = False, home_region: str | None = None,
@@ -61,8 +62,9 @@ def analyse(flow: M.Flow, source: Source, *, prove: bool = False, home_region: s
 
 
 def _analyse(flow, source, prove, home_region, region_name, start) -> Analysis:
+    from formflow.analysis import colours as colour_rules
     from formflow.analysis import diagnose, entitlement, entitlement_report, properties, universe
-    from formflow.analysis.encode import Encoder, latest_date
+    from formflow.analysis.encode import Encoder
     from formflow.analysis.goals import Engine
     from formflow.analysis.paths import Paths
     from formflow.analysis.solver import Solver
@@ -70,16 +72,20 @@ def _analyse(flow, source, prove, home_region, region_name, start) -> Analysis:
     from formflow.simulate.program import load_program
 
     program = load_program(form_document(flow, region_name, source.line_col), validate=False)
-    window = universe.today_window(latest_date(flow))
+    window = universe.today_window()
     enc = Encoder(flow, window)
     paths = Paths(flow, enc)
+    rules = colour_rules.encode(flow, enc)
     solver = Solver(enc)
     engine = Engine(flow, program, enc, paths, solver, source.line_col, scenario=prove, home_region=home_region,
                     read_goals=prove)
     engine.run()
     entitlement.settle(engine, engine.entitlement)
-    found = tuple(diagnose.diagnostics(engine, source)) + tuple(entitlement_report.diagnostics(engine, source))
-    props = properties.collect(engine, lambda offset: source.line_col(offset)[0], reads=prove) if prove else ()
-    props += tuple(entitlement_report.properties(engine, source.line_col)) if prove else ()
+    colours = colour_rules.settle(engine, rules)
+    found = tuple(diagnose.diagnostics(engine, source)) + tuple(colour_rules.diagnostics(engine, colours, source)) \
+        + tuple(entitlement_report.diagnostics(engine, source))
+    line_of = lambda offset: source.line_col(offset)[0]  # noqa: E731
+    props = properties.collect(engine, line_of, reads=prove) + tuple(colour_rules.properties(engine, colours, line_of)) \
+        + tuple(entitlement_report.properties(engine, source.line_col)) if prove else ()
     return Analysis(flow.id, found, props, universe.describe(window), time.perf_counter() - start,
-                    solver.queries, program)
+                    solver.queries, program, universe.ASSUMPTIONS)

@@ -29,6 +29,7 @@ from formflow.console import guard as _guard
 from formflow.console import report as _report
 from formflow.console import OutFormat
 from formflow.console import usage as _usage
+from formflow.simulate.terminal import safe
 
 
 @_guard
@@ -58,18 +59,18 @@ def prove(flow: Path = typer.Argument(..., help="A .flow file (its region.yaml a
             written = _write_all(out_dir, analysis.flow_id, props)
             replayed = _replayed(analysis.program, props, written)
         except FileProblem as exc:
-            typer.echo(f"error: cannot write to {out_dir}: {exc}", err=True)
+            typer.echo(safe(f"error: cannot write to {out_dir}: {exc}"), err=True)
             raise typer.Exit(1)
     if format == OutFormat.json:
         out = dict(to_json(analysis, props, written, line_of, replayed), not_analysed=not_analysed)
         typer.echo(json.dumps(out, ensure_ascii=False, indent=2, sort_keys=True))
     else:
-        typer.echo(to_text(analysis, props, written, replayed, examples))
+        typer.echo(safe(to_text(analysis, props, written, replayed, examples), keep_newlines=True))
         for note in not_analysed:
-            typer.echo(f"note: not analysed: {note}")
+            typer.echo(safe(f"note: not analysed: {note}"))
         if out_dir is not None and not _finds_flow(out_dir, analysis.flow_id, flow):
-            typer.echo(f"note: {out_dir} is not inside the region of {flow}; `formflow test` finds a scenario's "
-                       "flow through the region.yaml above it (use e.g. regions/<region>/scenarios/)")
+            typer.echo(safe(f"note: {out_dir} is not inside the region of {flow}; `formflow test` finds a "
+                            "scenario's flow through the region.yaml above it (use e.g. regions/<region>/scenarios/)"))
     bad_replay = any(v != "reproduced" for v in replayed.values())
     raise typer.Exit(0 if all(p.verdict == "proved" for p in props) and not bad_replay else 1)
 
@@ -190,7 +191,8 @@ def _plain(value):
 
 def to_json(analysis, props, written, line_of, replayed) -> dict:
     counts = {v: sum(p.verdict == v for p in props) for v in ("proved", "violated", "undecided")}
-    return {"flow": analysis.flow_id, "universe": analysis.universe, "summary": counts,
+    return {"flow": analysis.flow_id, "universe": analysis.universe, "assumptions": list(analysis.assumptions),
+            "summary": counts,
             "properties": [_prop_json(p, written.get(p.name, ()), line_of, replayed.get(p.name)) for p in props]}
 
 
@@ -204,6 +206,7 @@ def _prop_json(p, files, line_of, replayed) -> dict:
 
 def to_text(analysis, props, written, replayed, examples) -> str:
     lines = [f"{analysis.flow_id}: {len(props)} properties over {analysis.universe}"]
+    lines += [f"  assuming: {a}" for a in analysis.assumptions]
     for p in props:
         mark = {"proved": "proved   ", "violated": "VIOLATED ", "undecided": "undecided"}[p.verdict]
         lines.append(f"  {mark} {p.name} — {p.claim}")
@@ -229,5 +232,7 @@ def short(example) -> str:
     if c is not None:
         who = f"{c.person.formatted}{' for ' + c.proxy_for.formatted if c.proxy_for else ''}, {c.now.date()}; "
     answers = ", ".join(f"{q}={yamlout.value_text(v)}" for q, v in example.answers.items()) or "no answers"
+    w = example.walk
+    end = w.outcome if w.outcome is not None else f"stops at '{w.pending}'" if w.pending else "no outcome"
     gate = getattr(example, "gate_summary", "")  # a gate example (analysis.entitlement): evidence and decision
-    return f"{who}{answers} → {example.walk.outcome}" + (f"; {gate}" if gate else "")
+    return f"{who}{answers} → {end}" + (f"; {gate}" if gate else "")

@@ -56,7 +56,8 @@ def _unreachable(engine: Engine, source: Source, line_of) -> list[Diagnostic]:
     seen: set[int] = set()
     for point in engine.paths.points:
         path: Path = point.path
-        if id(path) in seen or path.conjunct is None or path.conjunct.origin.kind not in ("not-ended", "answerable"):
+        if id(path) in seen or path.conjunct is None or path.conjunct.origin.kind not in ("not-ended", "answerable",
+                                                                                          "no-fault"):
             continue
         goal = engine.by_path[id(path)]
         if goal.status == UNKNOWN and not _unknown_parent(engine, path):
@@ -223,13 +224,22 @@ def _faults(engine: Engine, source: Source, line_of) -> list[Diagnostic]:
             site_goal = engine.by_path.get(id(goal.subject.site[1]))
             if site_goal is not None and site_goal.status == UNSAT:
                 continue
+            date = goal.subject.kind == "date"
             if goal.status == SAT and goal.confirmed:
                 ex = engine.counterexample(goal) or goal.example
-                out.append(_diag("FF808", "this divides by zero on some route", source, goal.subject.span,
-                                 "the divisor can be 0", notes=(f"for example: {story(ex, engine.flow)}",),
-                                 help="guard it, e.g. `if height > 0 { ... }`, or bound the answer with `min 1`"))
+                note = (f"for example: {story(ex, engine.flow)}",)
+                if date:
+                    out.append(_diag("FF814", "this date can leave the years 1–9999 on some route", source,
+                                     goal.subject.span, "outside the calendar", notes=note,
+                                     help="bound the date answer it starts from (e.g. `max today`), or compute "
+                                          "it only behind a test"))
+                else:
+                    out.append(_diag("FF808", "this divides by zero on some route", source, goal.subject.span,
+                                     "the divisor can be 0", notes=note,
+                                     help="guard it, e.g. `if height > 0 { ... }`, or bound the answer with `min 1`"))
             elif goal.status == UNKNOWN:
-                out.append(_diag("FF807", "the analyser cannot decide whether this divides by zero", source,
+                what = "this date stays within the years 1–9999" if date else "this divides by zero"
+                out.append(_diag("FF807", f"the analyser cannot decide whether {what}", source,
                                  goal.subject.span, "undecided", help=undecided_detail(goal, line_of)))
         elif goal.kind == "answerable" and goal.status == SAT:
             q = goal.subject.question

@@ -36,7 +36,7 @@ from decimal import Decimal
 
 import z3
 
-from formflow.analysis.calendar import Calendar
+from formflow.analysis.calendar import Calendar, Shifted
 from formflow.analysis.universe import DATE_MAX, DATE_MIN, EARLIEST_BIRTH, PROXY_AGE
 from formflow.inputs.citizen import COUNTY_CODES, normalise_code
 from formflow.ir import model as M
@@ -62,15 +62,27 @@ class Cond:
     hard: tuple = ()
 
 
+FAULT_WORDS = {"division": "division by zero", "date": "a date went outside the years"}  # simulator messages
+
+
 @dataclass(frozen=True, eq=False)
 class Division:
-    """A division by something that is not a non-zero constant: the simulator faults when it is zero."""
+    """An operation the simulator can fault on where a routing expression computes it: a division
+    by something that is not a non-zero constant (`kind` "division": when the divisor is zero), or
+    date arithmetic that can leave the years 1-9999 (`kind` "date": when `fault` holds)."""
 
     span: object
-    divisor: object  # z3 term
-    guard: object  # z3 Bool: the division is evaluated (short-circuit `and`/`or` respected)
+    divisor: object  # z3 term (None for a date)
+    guard: object  # z3 Bool: the operation is evaluated (short-circuit `and`/`or` respected)
     site: tuple  # (the let or branch whose expression holds it, its path condition), set by paths
     reads: frozenset
+    kind: str = "division"
+    fault: object = None  # z3 Bool, for a date
+
+    @property
+    def happens(self):
+        """z3 Bool: evaluating it faults."""
+        return self.divisor == 0 if self.fault is None else self.fault
 
 
 @dataclass(frozen=True, eq=False)
@@ -155,8 +167,8 @@ class Encoder:
 
     # ------------------------------------------------------------ facts
     def _fact_today(self):
-        today = self.int("today")
         start, end = self.window
+        today = self.calendar.bound(self.int("today"), start.year, end.year)
         self.universe.append((z3.And(today >= start.toordinal(), today <= end.toordinal()),
                               f"today is between {start} and {end}"))
         return today
@@ -164,7 +176,8 @@ class Encoder:
     @property
     def birth(self):
         if "birth" not in self._facts:
-            birth = self._facts["birth"] = self.int("citizen.birth_date")
+            birth = self._facts["birth"] = self.calendar.bound(self.int("citizen.birth_date"), EARLIEST_BIRTH.year,
+                                                               self.window[1].year)
             self.universe.append((z3.And(birth >= EARLIEST_BIRTH.toordinal(), birth <= self.today),
                                   "a citizen is born on or before today"))
         return self._facts["birth"]
@@ -234,7 +247,7 @@ class Encoder:
             valid = [self.text_index[t] for t in self.texts if _text_answer_ok(q, t)]
             return Answer(q, v, given, [z3.Or([v == i for i in valid] + [v >= len(self.texts)])])
         if kind == "date":
-            v = self.int(q.id)
+            v = self.calendar.bound(self.int(q.id), *self._bound_years(q))
             lo, hi = self._date_bound(q.min), self._date_bound(q.max)
             domain = [v >= DATE_MIN, v <= DATE_MAX] + ([v >= lo] if lo is not None else []) \
                 + ([v <= hi] if hi is not None else [])
@@ -251,11 +264,27 @@ class Encoder:
             out.append(v <= _number(q.max.value, v))
         return out
 
+    def _bound_years(self, q: M.Question) -> tuple[int, int]:
+        """Years that contain every date a date answer can have (a superset, from its bounds; all of
+        1-9999 without them)."""
+        start, end = self.window
+
+        def years(bound: M.Bound) -> tuple[int, int]:
+            if bound.kind != "today":
+                year = dt.date.fromisoformat(bound.value).year
+                return year, year
+            days = abs(bound.amount) * {"weeks": 7, "months": 31, "years": 366}.get(bound.unit, 1)
+            return start.year - days // 365 - 1, end.year + days // 365 + 1
+
+        low = years(q.min) if q.min is not None else (1, 1)
+        high = years(q.max) if q.max is not None else (9999, 9999)
+        return min(low[0], high[0]), max(low[1], high[1])
+
     def _date_bound(self, bound: M.Bound | None):
         if bound is None:
             return None
         if bound.kind == "today":
-            return self._shift(self.today, bound.amount, bound.unit or "days")
+            return self._shift(self.today, bound.amount, bound.unit or "days").value
         return self.ival(dt.date.fromisoformat(bound.value).toordinal())
 
     def _never_empty(self, low: M.Bound, high: M.Bound) -> bool:
@@ -272,12 +301,23 @@ class Encoder:
             return False
         return _offsets_ordered(low, high)
 
-    def _shift(self, day, amount, unit: str):
+    def _shift(self, day, amount, unit: str) -> Shifted:
         if unit == "days":
-            return day + amount
+            return self.calendar.add_days(day, amount)
         if unit == "weeks":
-            return day + 7 * amount
+            return self.calendar.add_days(day, 7 * amount)
         return self.calendar.add_months(day, amount * (12 if unit == "years" else 1))
+
+    def _moved(self, e, moved: Shifted, guard, reads, in_assert: bool, defined):
+        """(value, defined) of date arithmetic. Where it can leave the calendar the simulator faults:
+        in routing that is a fault to find (like a division by zero), in an assert or a gate route
+        the part is false (`defined`)."""
+        if z3.is_true(z3.simplify(moved.ok)):
+            return moved.value, defined
+        if in_assert:
+            return moved.value, moved.ok if defined is None else z3.And(defined, moved.ok)
+        self.divisions.append(Division(e.span, None, guard, self.site, reads, "date", z3.Not(moved.ok)))
+        return moved.value, defined
 
     def answered(self, qid: str) -> Cond:
         """The question was asked on the route and the citizen gave an answer."""
@@ -288,8 +328,36 @@ class Encoder:
     # ------------------------------------------------------------ expressions
     def cond(self, e, *, in_assert: bool = False, guard=None) -> Cond:
         """A yes/no expression as a formula (in an assert, with unanswered reads false)."""
-        t = self.term(e, in_assert, self.true if guard is None else guard)
-        return Cond(self.truth(t, in_assert), t.reads, t.hard)
+        if in_assert:
+            t = self._assert_truth(e)
+            return Cond(t.value, t.reads, t.hard)
+        t = self.term(e, False, self.true if guard is None else guard)
+        return Cond(t.value, t.reads, t.hard)
+
+    def whole(self, e) -> Cond:
+        """A yes/no expression as the gate evaluator reads a route's condition (`booking.gate`): the
+        simulator's value, false when evaluating it would fault anywhere (a missing answer, a
+        division by zero), `and`/`or` short-circuits respected."""
+        t = self.term(e, True, self.true)
+        return Cond(self.truth(t, True), t.reads, t.hard)
+
+    def evaluated(self, e) -> tuple[Cond, Cond]:
+        """(evaluating it does not fault, its value) of a yes/no expression read at the end of a
+        route, with the simulator's code (a pdf row's colour rule)."""
+        t = self.term(e, True, self.true)
+        return Cond(self.true if t.defined is None else t.defined, t.reads), Cond(t.value, t.reads, t.hard)
+
+    def _assert_truth(self, e) -> Term:
+        """An assert's condition as the simulator reads it (`simulate.asserts`): `and`, `or` and
+        `not` combine the parts; any other part is false when its evaluation would fault — it reads
+        an answer or value the route did not give (inside `count(...)` too), or divides by zero."""
+        if isinstance(e, M.Op) and e.op in ("and", "or", "not"):
+            parts = [self._assert_truth(a) for a in e.args]
+            values = [p.value for p in parts]
+            value = z3.Not(values[0]) if e.op == "not" else z3.And(values) if e.op == "and" else z3.Or(values)
+            return Term(value, "bool", None, _reads(parts), _hard(parts))
+        t = self.term(e, True, self.true)
+        return Term(self.truth(t, True), "bool", None, t.reads, t.hard)
 
     def truth(self, t: Term, in_assert: bool):
         if not in_assert or t.defined is None:
@@ -328,11 +396,22 @@ class Encoder:
         return Term(a.value, kind, defined, frozenset([e.question]), (), e.question)
 
     def _value_ref(self, e: M.ValueRef, in_assert, guard) -> Term:
-        t = self.lets[e.name]
+        t = self.lets.get(e.name)
+        if t is None:  # computed on no route (its `let` is dead code): an assert reads it as missing
+            return self._never_computed(e.name)
         defined = self.computed[e.name].expr if in_assert else None
         if not in_assert:
             self.reads.append(Read(e.name, False, guard, self.site))
         return Term(t.value, t.kind, defined, t.reads, t.hard, t.question)
+
+    def _never_computed(self, name: str) -> Term:
+        """A derived value no route computes: a fresh variable of its type, never defined."""
+        typ = next(d.type for d in self.flow.derived if d.id == name)
+        kind = {"bool": "bool", "int": "int", "decimal": "real", "date": "date", "text": "text"}.get(typ)
+        if kind is None:  # pragma: no cover - lets have no other types
+            raise TypeError(f"a derived value of type {typ}")
+        make = {"bool": z3.Bool, "real": z3.Real}.get(kind, z3.Int)
+        return Term(make(f"{name}~never", self.ctx), kind, self.false)
 
     def _fact_ref(self, e: M.FactRef, in_assert, guard) -> Term:
         name = e.name
@@ -366,8 +445,8 @@ class Encoder:
             return Term(booked_expr(self, tuple(a.value for a in e.args)), "bool")
         if name == "count":
             parts = [self.term(a, in_assert, guard) for a in e.args]
-            value = z3.Sum([z3.If(self.truth(p, in_assert), 1, 0) for p in parts])
-            return Term(value, "int", None, _reads(parts), _hard(parts))
+            value = z3.Sum([z3.If(p.value, 1, 0) for p in parts])
+            return Term(value, "int", _all_defined(parts), _reads(parts), _hard(parts))
         args = [self.term(a, in_assert, guard) for a in e.args]
         defined = _all_defined(args)
         if name == "round":
@@ -383,8 +462,9 @@ class Encoder:
             v = args[0].value
             return Term(z3.If(v >= 0, v, -v), args[0].kind, defined, args[0].reads, args[0].hard)
         if name == "add_months":
-            return Term(self.calendar.add_months(args[0].value, args[1].value), "date", defined, _reads(args),
-                        _hard(args))
+            value, defined = self._moved(e, self.calendar.add_months(args[0].value, args[1].value), guard,
+                                         _reads(args), in_assert, defined)
+            return Term(value, "date", defined, _reads(args), _hard(args))
         if name == "years_between":
             return Term(self.calendar.years_between(args[0].value, args[1].value), "int", defined, _reads(args),
                         _hard(args))
@@ -396,25 +476,32 @@ class Encoder:
             return self._logical(e, in_assert, guard)
         if op == "not":
             inner = self.term(e.args[0], in_assert, guard)
-            return Term(z3.Not(self.truth(inner, in_assert)), "bool", None, inner.reads, inner.hard)
+            return Term(z3.Not(inner.value), "bool", inner.defined, inner.reads, inner.hard)
         if op in ("neg", "pos"):
             inner = self.term(e.args[0], in_assert, guard)
             return Term(-inner.value if op == "neg" else inner.value, inner.kind, inner.defined, inner.reads, inner.hard)
         left, right = (self.term(a, in_assert, guard) for a in e.args)
         if op in ("==", "!=", "<", "<=", ">", ">="):
             return self._compare(op, left, right, in_assert)
-        return self._arith(e, op, left, right, guard)
+        return self._arith(e, op, left, right, guard, in_assert)
 
     def _logical(self, e: M.Op, in_assert, guard) -> Term:
-        parts, truths, g = [], [], guard
-        for a in e.args:  # the simulator stops at the first false (and) / true (or) operand
+        """`and`/`or` inside a value (routing, or a part of an assert such as `count(a and b)`):
+        the simulator stops at the first false (and) / true (or) operand, so a later operand's
+        missing read faults only when it is evaluated."""
+        parts, g = [], guard
+        for a in e.args:
             t = self.term(a, in_assert, g)
             parts.append(t)
-            truth = self.truth(t, in_assert)
-            truths.append(truth)
-            g = z3.And(g, truth) if e.op == "and" else z3.And(g, z3.Not(truth))
-        value = z3.And(truths) if e.op == "and" else z3.Or(truths)
-        return Term(value, "bool", None, _reads(parts), _hard(parts))
+            g = z3.And(g, t.value) if e.op == "and" else z3.And(g, z3.Not(t.value))
+        value = z3.And([p.value for p in parts]) if e.op == "and" else z3.Or([p.value for p in parts])
+        defined = None
+        for p in reversed(parts):  # defined: d1 and (v1 -> d2 and (v2 -> ...)) for `and`
+            rest = p.defined if defined is None else z3.And(
+                p.defined if p.defined is not None else self.true,
+                z3.Implies(p.value if e.op == "and" else z3.Not(p.value), defined))
+            defined = rest
+        return Term(value, "bool", defined, _reads(parts), _hard(parts))
 
     def _compare(self, op, left: Term, right: Term, in_assert) -> Term:
         if left.kind == "duration":
@@ -423,21 +510,27 @@ class Encoder:
         else:
             (a, b), _ = _promote([left, right])
             raw = _COMPARE[op](a, b)  # only the operator asked for: yes/no terms have no order
-        defined = _all_defined([left, right])
-        value = z3.And(defined, raw) if in_assert and defined is not None else raw
-        return Term(value, "bool", None, left.reads | right.reads, left.hard + right.hard)
+        return Term(raw, "bool", _all_defined([left, right]), left.reads | right.reads, left.hard + right.hard)
 
-    def _arith(self, e: M.Op, op, left: Term, right: Term, guard) -> Term:
+    def _arith(self, e: M.Op, op, left: Term, right: Term, guard, in_assert: bool = False) -> Term:
         reads, hard, defined = left.reads | right.reads, left.hard + right.hard, _all_defined([left, right])
+        if left.kind == "date" and right.kind == "date":
+            return Term(left.value - right.value, "int", defined, reads, hard)
         if left.kind == "date" or right.kind == "date":
-            return Term(self._date_arith(op, left, right), "int" if left.kind == right.kind else "date",
-                        defined, reads, hard)
+            day, span = (left, right) if left.kind == "date" else (right, left)
+            amount, unit = span.value
+            moved = self._shift(day.value, -amount if op == "-" else amount, unit)
+            value, defined = self._moved(e, moved, guard, reads, in_assert, defined)
+            return Term(value, "date", defined, reads, hard)
         if op == "/":
             a = _as_real(left)
             b = _as_real(right)
             if not _nonzero_constant(right.value):
                 hard += ((e.span, "division by a value"),)
-                self.divisions.append(Division(e.span, b, guard, self.site, reads))
+                if in_assert:  # the simulator reads a part of an assert that divides by zero as false
+                    defined = b != 0 if defined is None else z3.And(defined, b != 0)
+                else:
+                    self.divisions.append(Division(e.span, b, guard, self.site, reads))
             return Term(a / b, "real", defined, reads, hard)
         (a, b), kind = _promote([left, right])
         if op == "*":
@@ -445,13 +538,6 @@ class Encoder:
                 hard += ((e.span, "multiplication of two values"),)
             return Term(a * b, kind, defined, reads, hard)
         return Term(a + b if op == "+" else a - b, kind, defined, reads, hard)
-
-    def _date_arith(self, op, left: Term, right: Term):
-        if left.kind == "date" and right.kind == "date":
-            return left.value - right.value
-        day, span = (left, right) if left.kind == "date" else (right, left)
-        amount, unit = span.value
-        return self._shift(day.value, -amount if op == "-" else amount, unit)
 
     def _test(self, e: M.Test, in_assert, guard) -> Term:
         if isinstance(e.subject, M.OutcomeRef):
@@ -467,8 +553,7 @@ class Encoder:
             hits = [s.value[c] for c in e.codes]
         raw = {"is": hits[0], "is_not": z3.Not(hits[0]), "in": z3.Or(hits), "has": hits[0],
                "has_any": z3.Or(hits), "has_all": z3.And(hits)}[e.op]
-        value = z3.And(s.defined, raw) if in_assert and s.defined is not None else raw
-        return Term(value, "bool", None, s.reads, s.hard)
+        return Term(raw, "bool", s.defined, s.reads, s.hard)
 
     def _outcome_test(self, e: M.Test):
         ref = e.subject
@@ -585,7 +670,8 @@ def _text_table(flow: M.Flow) -> tuple[str, ...]:
 
 
 def expressions(flow: M.Flow):
-    """Every expression the analysis reads: conditions, derived values and asserts."""
+    """Every expression the analysis reads: conditions, derived values, asserts, gate routes and
+    pdf colour rules."""
     for d in flow.derived:
         yield d.expr
     for stmt in statements(flow.body):
@@ -595,6 +681,10 @@ def expressions(flow: M.Flow):
         if a.premise is not None:
             yield a.premise
         yield a.conclusion
+    for gate in flow.gates:
+        yield from (r.condition for r in gate.routes)
+    for pdf in flow.pdfs:
+        yield from (row.red_when for row in pdf.rows if row.red_when is not None)
 
 
 def statements(body):
@@ -620,11 +710,3 @@ def nodes(expr):
         elif isinstance(node, M.Test):
             stack.append(node.subject)
 
-
-def latest_date(flow: M.Flow) -> dt.date | None:
-    """The latest date written in the flow (expressions and question bounds)."""
-    found = [dt.date.fromisoformat(n.value) for e in expressions(flow) for n in nodes(e)
-             if isinstance(n, M.Literal) and n.type == "date"]
-    found += [dt.date.fromisoformat(b.value) for q in flow.questions for b in (q.min, q.max)
-              if b is not None and b.kind == "date"]
-    return max(found) if found else None

@@ -35,7 +35,9 @@ def reasons(origins, flow: M.Flow, skip: Span | None = None) -> tuple[Reason, ..
             text = {"holds": "this is true on every route that gets there",
                     "failed": "this is false on every route that gets there",
                     "not-ended": "routes that end here never get there",
-                    "answerable": "has a valid answer only on some days"}[origin.kind]
+                    "answerable": "has a valid answer only on some days",
+                    "no-fault": "routes on which this faults stop here",
+                    "faults": "this faults here"}[origin.kind]
             out += [Reason(span, text) for span in origin.spans if span != skip]
         elif isinstance(origin, tuple) and origin[0] == "range":
             q = flow.question(origin[1])

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 import z3
 
 from formflow.analysis import evaluate
-from formflow.analysis.encode import Cond, Encoder, conj, negate, nodes
+from formflow.analysis.encode import FAULT_WORDS, Cond, Encoder, conj, negate, nodes
 from formflow.analysis.gates import route_claims
 from formflow.analysis.paths import BranchPoint, Path, Paths
 from formflow.analysis.replay import condition_numbers, replay
@@ -58,6 +58,7 @@ class Goal:
     part: object = None  # unsat: the part of the query without a solution (slices.Part), for `why`
     queried: bool = False  # its status is a solver's answer (not inherited from an impossible prefix)
     day: int | None = None  # answerable, possible: a day number on which it happens
+    note: str = ""  # why it is unknown, when the solver did decide it
 
     @property
     def hard(self) -> tuple:
@@ -112,7 +113,7 @@ class Engine:
     # ------------------------------------------------------------ the goals
     def _nofault(self) -> Item:
         """No division by zero on the route: exact for complete routes (a route that faults never ends)."""
-        faults = [conj(d.site[1].cond(), Cond(z3.And(d.guard, d.divisor == 0), d.reads)) for d in self.enc.divisions]
+        faults = [conj(d.site[1].cond(), Cond(z3.And(d.guard, d.happens), d.reads)) for d in self.enc.divisions]
         return Item(negate(Cond(z3.Or([f.expr for f in faults]), frozenset().union(*(f.reads for f in faults))))
                     if faults else Cond(self.enc.true))
 
@@ -136,14 +137,14 @@ class Engine:
                 self._add(Goal("premise", a, [complete, Item(premise, ("premise", a.id))]))
         for claim in route_claims(self.flow):  # each gate route can be passed by someone who books
             ends = Item(conj(self.paths.outcome_is(claim.outcome), self.nofault.cond), ("outcome", claim.outcome))
-            route = Item(self.enc.cond(claim.cond, in_assert=True), ("route", claim.route.id))
+            route = Item(self.enc.whole(claim.cond), ("route", claim.route.id))
             self._add(Goal("gate", claim, [ends, route]))
         from formflow.analysis import entitlement  # protected bookings: every route implies entitlement
 
         self.entitlement = entitlement.build(self)  # settled after `run` by `entitlement.settle`
         for d in self.enc.divisions:
             _, site_path = d.site
-            zero = Cond(z3.And(d.guard, d.divisor == 0), d.reads)
+            zero = Cond(z3.And(d.guard, d.happens), d.reads)
             self._add(Goal("division", d, [Item(zero, ("division", d.span))], site_path))
         for point in self.paths.points:
             if isinstance(point.stmt, M.Ask):
@@ -294,6 +295,7 @@ class Engine:
                 self.discharge(found)
         if goal.kind in ("violation", "division") and not goal.confirmed:
             goal.status = UNKNOWN  # the solver's counterexample does not reproduce: never report it
+            goal.note = "the solver's counterexample does not reproduce on the compiled form"
 
     def _walk_to_outcome(self, goal: Goal, tries: int = 3) -> bool:
         """Show an outcome with a walk to an `end` or `trigger` that names it, before asking the
@@ -398,9 +400,13 @@ class Engine:
         if goal.kind == "gate":
             return w.complete and w.outcome == goal.subject.outcome and \
                 self.asserts.truth(goal.subject.cond, w, ex.facts)
+        if goal.kind == "answerable":
+            qid = goal.subject.question.id
+            return w.pending == qid and evaluate.no_valid_date(self.program.questions[qid], ex.facts.today)
         if goal.kind == "division":
             node, _ = goal.subject.site
-            return w.fault is not None and "division by zero" in w.fault.message and w.fault.at == self._at(node)
+            return w.fault is not None and FAULT_WORDS[goal.subject.kind] in w.fault.message and \
+                w.fault.at == self._at(node)
         return False
 
     def _at(self, node) -> dict:

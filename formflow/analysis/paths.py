@@ -27,6 +27,7 @@ from z3.z3core import Z3_mk_and, Z3_mk_ite
 from z3.z3types import Ast
 
 from formflow.analysis.encode import Cond, Encoder, conj, disj, negate
+from formflow.analysis.replay import condition_numbers
 from formflow.ir import model as M
 from formflow.source import Span
 
@@ -145,10 +146,12 @@ class Paths:
         self.branches: list[BranchPoint] = []
         self.ends: list[Point] = []
         self.triggers: list[Point] = []
+        self.stuck: list[Path] = []  # a date question with no valid answer that day: the route stops there
         self.after: dict[int, M.If] = {}  # id(path after an `if` that can end the flow) -> that `if`
         self.asked_at: dict[str, list[Path]] = {}  # question -> the paths where it is asked
         self.computed_at: dict[str, list[Path]] = {}  # derived value -> the paths where it is computed
-        self._conditions = 0  # branch conditions numbered so far (flow order, as the simulator numbers them)
+        # The simulator's condition numbers: flow order over every condition, dead code included.
+        self._numbers = condition_numbers(flow)
         self.root = Path(true=encoder.true)
         self.fall_through = self._block(flow.body, self.root)  # None: every route ends
         self.final = self._final()
@@ -168,8 +171,11 @@ class Paths:
             return self._ask(stmt, path)
         if isinstance(stmt, M.Compute):
             self.enc.site = (stmt, path)
+            before = len(self.enc.divisions)
             derived = next(d for d in self.flow.derived if d.id == stmt.derived)
             self.enc.lets[stmt.derived] = self.enc.term(derived.expr)
+            path = self._unless_faulted(path, before, derived.span)
+            self.points[-1] = Point(stmt, path)  # computed: the step is in the trace only when it did not fault
             self.enc.computed[stmt.derived] = path.cond()
             self.computed_at.setdefault(stmt.derived, []).append(path)
             return path
@@ -191,11 +197,25 @@ class Paths:
         answer = self.enc.answers.get(stmt.question)
         if answer is None or answer.nonempty is None:
             return path
+        self.stuck.append(path.extend(Conjunct(negate(Cond(answer.nonempty)), Origin(
+            "answerable", (answer.question.span,), f"'{stmt.question}' has no valid answer on some days"))))
         return path.extend(Conjunct(Cond(answer.nonempty), Origin(
             "answerable", (answer.question.span,), f"'{stmt.question}' has a valid answer only on some days")))
 
+    def _unless_faulted(self, path: Path, first: int, span: Span) -> Path:
+        """The route goes on past an expression only where evaluating it did not fault (the
+        operations registered from `first` on: a division by zero, a date outside the calendar);
+        the routes that fault stop there, like routes that end."""
+        faults = [z3.And(d.guard, d.happens) for d in self.enc.divisions[first:]]
+        if not faults:
+            return path
+        reads = frozenset().union(*(d.reads for d in self.enc.divisions[first:]))
+        fault = Cond(faults[0] if len(faults) == 1 else z3.Or(faults), reads)
+        self.stuck.append(path.extend(Conjunct(fault, Origin("faults", (span,), "the evaluation faults here"))))
+        return path.extend(Conjunct(negate(fault), Origin("no-fault", (span,), "evaluated without a fault")))
+
     def _if(self, stmt: M.If, path: Path) -> Path | None:
-        first_end = len(self.ends)
+        first_end, first_stuck = len(self.ends), len(self.stuck)
         entry, completes = path, False
         for i, branch in enumerate(stmt.branches):
             last = i == len(stmt.branches) - 1
@@ -203,10 +223,11 @@ class Paths:
                 self.branches.append(BranchPoint(-1, stmt, branch, entry, None, entry, None, True))
                 completes |= self._block(branch.body, entry) is not None
                 break
-            number = self._conditions
-            self._conditions += 1
+            number = self._numbers[id(branch)]
             self.enc.site = (branch, entry)
+            before = len(self.enc.divisions)
             cond = self.enc.cond(branch.condition)
+            entry = self._unless_faulted(entry, before, branch.condition.span)
             taken = entry.extend(Conjunct(cond, Origin("holds", (branch.condition.span,), "true on these routes")))
             failed = entry.extend(Conjunct(negate(cond), Origin("failed", (branch.condition.span,),
                                                                   "false on these routes")))
@@ -217,11 +238,12 @@ class Paths:
             completes = True  # no `else`: the routes on which every condition failed go on
         if not completes:
             return None
-        ended = self.ends[first_end:]
+        ended = [e.path for e in self.ends[first_end:]] + self.stuck[first_stuck:]  # routes that stop inside
         if not ended:
             return path
-        gone = disj((conj(*(c.cond for c in e.path.since(path))) for e in ended), self.enc.ctx)
-        spans = tuple(e.stmt.span for e in ended)
+        gone = disj((conj(*(c.cond for c in e.since(path))) for e in ended), self.enc.ctx)
+        spans = tuple(e.stmt.span for e in self.ends[first_end:]) + tuple(
+            e.conjunct.origin.spans[0] for e in self.stuck[first_stuck:])
         after = path.extend(Conjunct(negate(gone), Origin("not-ended", spans, "routes that end here stop")))
         self.after[id(after)] = stmt
         return after

@@ -10,7 +10,8 @@ prove` prints the same list every time:
 - no expression reads an answer or value the route may not have given (prove only);
 - no division by zero on any route; every question reached has a valid answer that day;
 - every assert holds;
-- every route of a gate can be passed by some citizen whose route ends in the booking it protects.
+- every route of a gate can be passed by some citizen whose route ends in the booking it protects;
+- every pdf colour rule can print its row red, and green (`colours.py` adds these).
 
 A *proved* reachability claim carries a witness, a *violated* assert a counterexample — both
 concrete examples that the compiled form was walked with. A *violated* reachability claim (the
@@ -29,6 +30,7 @@ from formflow.ir import model as M
 from formflow.source import Span
 
 PROVED, VIOLATED, UNDECIDED = "proved", "violated", "undecided"
+DIVISION_DIGITS = 34  # simulate.values.DECIMAL: the simulator's precision for a division
 
 
 @dataclass(frozen=True)
@@ -59,8 +61,16 @@ def _verdict(goal: Goal, *, possible_is_good: bool, confirmed_needed: bool) -> s
 
 
 def undecided_detail(goal: Goal, line_of) -> str:
+    if goal.note:
+        return f"{goal.note}: the analyser and the simulator disagree, a bug in formflow (please report it with the flow)"
     if goal.status == SAT and not goal.confirmed:
-        return "the solver found an example, but walking it on the compiled form did not show it"
+        divisions = sorted({span.start for span, what in goal.hard if what == "division by a value"})
+        if divisions:  # the known difference: exact rationals against the simulator's 34 digits
+            return (f"the solver found an example, but walking it on the compiled form did not show it: the division "
+                    f"at line {line_of(divisions[0])} is exact for the solver and rounded to {DIVISION_DIGITS} "
+                    "significant digits by the simulator; compare its result with a margin (`>=`, `<`), not `==`")
+        return ("the solver found an example, but walking it on the compiled form did not show it: the analyser "
+                "and the simulator disagree, a bug in formflow (please report it with the flow)")
     hard = sorted({(span.start, what) for span, what in goal.hard})
     if hard:
         where = ", ".join(dict.fromkeys(f"{what} at line {line_of(start)}" for start, what in hard))
@@ -102,8 +112,13 @@ def collect(engine: Engine, line_of, *, reads: bool) -> tuple[Property, ...]:
                                  node.span, line_of, possible_is_good=False))
         elif goal.kind == "division":
             line = line_of(goal.subject.span.start)
-            out.append(_property(engine, goal, "division", f"division line {line}:{goal.subject.span.start}",
-                                 f"the division at line {line} never divides by zero", goal.subject.span, line_of,
+            if goal.subject.kind == "date":
+                name, claim = f"date line {line}:{goal.subject.span.start}", \
+                    f"the date arithmetic at line {line} stays within the years 1–9999"
+            else:
+                name, claim = f"division line {line}:{goal.subject.span.start}", \
+                    f"the division at line {line} never divides by zero"
+            out.append(_property(engine, goal, "division", name, claim, goal.subject.span, line_of,
                                  possible_is_good=False))
         elif goal.kind == "answerable":
             q = goal.subject.question

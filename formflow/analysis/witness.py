@@ -27,12 +27,14 @@ import z3
 
 from formflow import testdata
 from formflow.analysis.encode import Encoder
+from formflow.analysis.evaluate import no_valid_date
 from formflow.inputs.citizen import Citizen, Facts, normalise_code
 from formflow.simulate import yamlout
 from formflow.simulate.answers import AnswerError, parse_choices, parse_scalar
 from formflow.simulate.explore import make_citizen
 from formflow.simulate.program import Program
 from formflow.simulate.walk import Walk, walk
+from formflow.source import Source
 
 ADULT_YEARS = 40  # a birth date for a citizen whose age the flow never reads
 GUARDIAN_YEARS = 35
@@ -105,7 +107,7 @@ def facts_of(model, enc: Encoder, home_region: str) -> Facts:
     if "birth" in found:
         birth = dt.date.fromordinal(model.integer(found["birth"]))
     else:
-        birth = testdata.birth_date(testdata.nearest(_years_before(today, ADULT_YEARS)))
+        birth = _test_birth_on_or_before(_years_before(today, ADULT_YEARS), today)
     proxy = "proxy" in found and model.truth(found["proxy"])
     region = enc.texts[model.integer(found["region"])] if "region" in found else home_region
     invitations = frozenset(key.split(":", 1)[1] for key, term in found.items()
@@ -117,11 +119,12 @@ class ModelAnswers(dict):
     """The model's answers, read from it only when the route asks (`routing` reads with `.get`): a
     walk through a flow of a thousand questions reads the model for the questions on its route."""
 
-    __slots__ = ("model", "enc", "others", "bad")
+    __slots__ = ("model", "enc", "others", "bad", "program", "today")
 
-    def __init__(self, model, enc: Encoder):
+    def __init__(self, model, enc: Encoder, program: Program, today: dt.date):
         super().__init__()
         self.model, self.enc, self.others, self.bad = model, enc, _other_texts(enc), []
+        self.program, self.today = program, today
 
     def get(self, qid, default=None):
         if dict.__contains__(self, qid):
@@ -129,6 +132,8 @@ class ModelAnswers(dict):
         a = self.enc.answers.get(qid)
         if a is None or (a.given is not self.enc.true and not self.model.truth(a.given)):
             return default  # not given: an optional question left unanswered
+        if a.nonempty is not None and no_valid_date(self.program.questions[qid], self.today):
+            return default  # no date is valid today: the walk stops here, as the citizen's would
         value = _value(self.model, a.question, a.value, self.enc, self.others)
         if value is None:
             self.bad.append(qid)  # no answer a file could hold: the walk stops here
@@ -209,6 +214,16 @@ def _file_name(accept) -> str:
     return "bifogad.pdf" if not accept else "bifogad"
 
 
+def _test_birth_on_or_before(wanted: dt.date, today: dt.date) -> dt.date:
+    """The test birth date nearest to `wanted` that is not after `today` (today may be as early as
+    the first test birth date: the universe starts there)."""
+    for day in nearest_test_days(wanted.toordinal(), 8):
+        if day <= today.toordinal():
+            return dt.date.fromordinal(day)
+    days = test_birth_days()
+    return dt.date.fromordinal(days[max(bisect.bisect_right(days, today.toordinal()) - 1, 0)])
+
+
 def _years_before(day: dt.date, years: int) -> dt.date:
     try:
         return day.replace(year=day.year - years)
@@ -221,17 +236,17 @@ def _years_before(day: dt.date, years: int) -> dt.date:
 def example(program: Program, model, enc: Encoder, home_region: str, *, scenario: bool) -> Example | None:
     """The model as a walk on the compiled form; None when it cannot be made concrete."""
     facts = facts_of(model, enc, home_region)
-    given = ModelAnswers(model, enc)
+    given = ModelAnswers(model, enc, program, facts.today)
     result = walk(program, facts, given, complete=True)
     if given.bad:
         return None
     on_route = {q: given[q] for q in program.questions if q in result.answers}
-    if not all(_reads_back(program, q, v, facts.today) for q, v in on_route.items()):
+    if not all(_answer_reads_back(program, q, v, facts.today) for q, v in on_route.items()):
         return None  # an answer the form would refuse (the walk takes typed answers on trust): it shows nothing
     citizen = None
     if scenario:
         citizen = citizen_of(facts)
-        if citizen is None:
+        if citizen is None or not _reads_back(program, on_route, facts.today):
             return None
     return Example(facts, on_route, result, citizen)
 
@@ -242,7 +257,9 @@ def citizen_of(facts: Facts) -> Citizen | None:
     if testdata.birth_date(number) != facts.birth_date:
         return None
     if facts.is_proxy:
-        guardian = testdata.nearest(_years_before(facts.today, GUARDIAN_YEARS))
+        guardian = testdata.nearest(_test_birth_on_or_before(_years_before(facts.today, GUARDIAN_YEARS), facts.today))
+        if guardian == number:
+            return None
         person, child = guardian, number
     else:
         person, child = number, None
@@ -250,8 +267,9 @@ def citizen_of(facts: Facts) -> Citizen | None:
     return make_citizen(person, child, facts.region, codes, facts.today)
 
 
-def _reads_back(program: Program, qid: str, value, today: dt.date) -> bool:
-    """The answer, written as the answers file writes it, is read back as the same valid answer."""
+def _answer_reads_back(program: Program, qid: str, value, today: dt.date) -> bool:
+    """One answer, written as the answers file writes it, is read back as the same valid answer
+    (cheap enough for every example of `check`)."""
     question = program.questions[qid]
     try:
         if question["type"] == "multiple":
@@ -270,3 +288,24 @@ def _as_read(written: str) -> str:
     node, _ = parse(Source.from_text("answer.yaml", f"v: {written}\n"))
     value = node.get("v") if node is not None and hasattr(node, "get") else None
     return getattr(value, "text", written)
+
+
+def _reads_back(program: Program, answers: dict, today: dt.date) -> bool:
+    """The answers, written as an answers file writes them (`yamlout.mapping`), are read back by the
+    answers-file reader (`yamlnode` + `scripted.typed_answers`) as the same valid answers. Going
+    through the real reader, not `parse_scalar` on the written text, matters: a code such as `JA`
+    or `null` is written quoted, and only the YAML reader removes the quotes."""
+    from formflow.inputs import yamlnode
+    from formflow.simulate.scripted import typed_answers
+
+    if not answers:
+        return True
+    source = Source.from_text("answers.yaml", yamlout.mapping(answers))
+    try:
+        node, problems = yamlnode.parse(source)
+        if node is None or problems:
+            return False
+        typed, problems, _ = typed_answers(program, node, source, today)
+    except (AnswerError, TypeError, ValueError):
+        return False
+    return not problems and typed == answers

@@ -28,6 +28,7 @@ from formflow.console import guard as _guard
 from formflow.console import report as _report
 from formflow.console import OutFormat
 from formflow.console import usage as _usage
+from formflow.simulate.terminal import safe
 
 DENIED = 3
 MASK = "************"
@@ -79,7 +80,7 @@ def evaluate(flow: Path = typer.Argument(..., help="A .flow file that books (its
         if update_state:
             _write_state(state, decision.state)
     typer.echo(json.dumps(as_json(decision), ensure_ascii=False, indent=2) if format is OutFormat.json
-               else as_text(decision, setup.config))
+               else safe(as_text(decision, setup.config), keep_newlines=True))
     raise typer.Exit(0 if decision.allowed else DENIED)
 
 
@@ -137,7 +138,7 @@ def _write_state(path: Path, record) -> None:
     try:
         write_state_file(path, record)
     except OSError as exc:
-        typer.echo(f"error: cannot write the gate state {path}: {exc.strerror or exc}", err=True)
+        typer.echo(safe(f"error: cannot write the gate state {path}: {exc.strerror or exc}"), err=True)
         raise typer.Exit(1)
 
 

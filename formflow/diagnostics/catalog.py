@@ -676,6 +676,14 @@ _ENTRIES = [
              "`booked()`, `booked(<appointment type>)` and `booked(<appointment type>, <route>)` read the gate's decision after a complete route: whether it allowed a booking, of that type, through that route (the first, in order, that passes). The decision exists only when the route has ended, so `booked(...)` is read only in an assert, as a condition of its own (with `and`, `or`, `not`, `implies`); the type must be one this flow books and the route one of the gate that guards it. `formflow prove` proves such an assert for every citizen, answer set, code typed and day, and `formflow explore` checks it on every walk with the gate evaluator's decision.",
              "flow example \"Exempel\" {\n  languages sv\n  outcome book: booking \"Boka tid.\" appointment covid_vaccination through elderly\n  gate elderly \"Vem får boka\" {\n    route born_1941 \"Född 1941 eller tidigare\" when citizen.birth_year <= 1941 from 2021-02-01\n  }\n  end book\n  assert elderly_only: booked(covid_vaccination, born_1956) implies citizen.birth_year <= 1941\n}\n",
              "flow example \"Exempel\" {\n  languages sv\n  outcome book: booking \"Boka tid.\" appointment covid_vaccination through elderly\n  gate elderly \"Vem får boka\" {\n    route born_1941 \"Född 1941 eller tidigare\" when citizen.birth_year <= 1941 from 2021-02-01\n  }\n  end book\n  assert elderly_only: booked(covid_vaccination, born_1941) implies citizen.birth_year <= 1941\n}\n", region="halland"),
+    CodeInfo("FF814", "date-outside-calendar", W, "Date arithmetic can leave the years 1–9999 on some route.",
+             "Dates run from 0001-01-01 to 9999-12-31. Adding days, weeks, months or years beyond them — a "
+             "date answer without a `max` plus a day, `today + 9000 years` — stops the simulator and the real "
+             "service with an error on that route (FF605 in a walk). The analyser found a citizen, a day and "
+             "answers that get there; the note shows them. Bound the date answer (`max today`), or compute the "
+             "value only behind a test.",
+             'question onset: date "När började besvären?"\nlet check_from = onset + 2 weeks\nif check_from > today { end done }',
+             'question onset: date "När började besvären?" max today\nlet check_from = onset + 2 weeks\nif check_from > today { end done }'),
     # ------------------------------------------------------------------ 9xx files, artifacts, internal
     CodeInfo("FF812", "gate-route-never-passes", W, "No citizen who reaches a booking can pass this route of its gate.",
              "A gate is evaluated when a route has ended in the booking outcome that names it, so a gate route "

@@ -19,6 +19,7 @@ from formflow.console import Format
 from formflow.console import guard as _guard
 from formflow.console import report as _report
 from formflow.console import usage as _usage
+from formflow.simulate.terminal import safe
 
 
 class GraphFormat(str, Enum):
@@ -50,9 +51,9 @@ def graph(flow: Path = typer.Argument(..., help="A .flow file (its region.yaml a
     try:
         write_atomic(out, text.encode("utf-8"))
     except FileProblem as exc:
-        typer.echo(f"error: cannot write {out}: {exc}", err=True)
+        typer.echo(safe(f"error: cannot write {out}: {exc}"), err=True)
         raise typer.Exit(1)
-    typer.echo(f"wrote {out}", err=True)
+    typer.echo(safe(f"wrote {out}"), err=True)
 
 
 def render(flow, fmt: str = "mermaid", lang: str | None = None, pages: bool = False) -> str:

@@ -38,15 +38,22 @@ def compile_asserts(doc: dict) -> tuple:
     return tuple((a, _condition(a["if"]) if "if" in a else None, _condition(a["then"])) for a in doc.get("asserts", ()))
 
 
+def end_env(program, walk, facts, decision=None) -> _EndEnv:
+    """What an assert reads at the end of a finished walk: its answers, values and outcome, and
+    the gate's decision after it (`decision`, which `booked(...)` reads)."""
+    env = _EndEnv(dict(walk.answers), dict(walk.values), facts, facts.today)
+    env.decision = decision
+    o = program.outcomes[walk.outcome]
+    env.outcome = {"id": walk.outcome, "kind": o["kind"], "urgency": o["urgency"]}
+    return env
+
+
 def violations(program, compiled, walk, facts, decision=None) -> list[Violation]:
     """The asserts a finished walk breaks (none for an unfinished walk: asserts speak of complete routes).
     `decision`: the gate's decision after the walk, which `booked(...)` reads."""
     if walk.outcome is None or walk.fault is not None:
         return []
-    env = _EndEnv(dict(walk.answers), dict(walk.values), facts, facts.today)
-    env.decision = decision
-    o = program.outcomes[walk.outcome]
-    env.outcome = {"id": walk.outcome, "kind": o["kind"], "urgency": o["urgency"]}
+    env = end_env(program, walk, facts, decision)
     found = []
     for spec, premise, conclusion in compiled:
         if (premise is None or premise(env)) and not conclusion(env):
@@ -54,6 +61,12 @@ def violations(program, compiled, walk, facts, decision=None) -> list[Violation]
             found.append(Violation(spec["id"], spec["at"]["line"],
                                    f"assert '{spec['id']}' ({what}) fails: the route ended in '{walk.outcome}'"))
     return found
+
+
+def read_condition(node):
+    """A yes/no expression (a compiled-form node) read as in an assert: a function of the end
+    environment (`end_env`). A part that reads what the route did not give is false."""
+    return _condition(node)
 
 
 def _condition(node):

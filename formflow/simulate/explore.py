@@ -351,7 +351,8 @@ class Citizens:
     year or the age in months where the flow compares it — on the threshold and next to it."""
 
     def __init__(self, hints: Hints, region: str | None):
-        self.start = max(hints.latest or EARLIEST_TODAY, EARLIEST_TODAY)
+        latest_start = dt.date.max - dt.timedelta(days=TODAY_SPAN_DAYS)  # a flow may name 9999-12-31
+        self.start = min(max(hints.latest or EARLIEST_TODAY, EARLIEST_TODAY), latest_start)
         self.today_dates = sorted(d for d in hints.today_dates if d is not None)
         # Only what a citizen file can say: county codes, invitation codes that are not blank.
         self.regions = sorted(r for r in hints.regions if r in COUNTY_CODES)
