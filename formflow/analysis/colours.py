@@ -67,17 +67,23 @@ def encode(flow: M.Flow, enc) -> list[Rule]:
 
 
 def settle(engine: Engine, rules: list[Rule]) -> list[Colour]:
-    """Both colours of every rule, each a query backed by a walk (after `engine.run()`)."""
+    """Both colours of every rule, each a query backed by a walk (after `engine.run()`). The walks
+    the analyser has already made are tried first: most rules are shown both ways by one of them,
+    without a query. In `check`, a rule that reads only its own answer is left to the checker
+    (FF419 tries its domain exactly), so it is not solved at all."""
     out = []
+    walked = list({id(g.example): g.example for g in engine.goals if g.example is not None}.values())
     for rule in rules:
         row, defined, value = rule.row, rule.defined, rule.value
         base = [Item(conj(engine.paths.complete, engine.nofault.cond), None), Item(_printed(engine, row), None)]
         red = Goal("colour", row, base + [Item(Cond(z3.And(defined.expr, value.expr), defined.reads | value.reads,
                                                     value.hard), None)])
         green = Goal("colour", row, base + [Item(conj(defined, negate(value)), None)])
-        for goal, wanted in ((red, True), (green, False)):
-            _settle(engine, goal, row, wanted)
-        out.append(Colour(rule.pdf, row, red, green))
+        colour = Colour(rule.pdf, row, red, green)
+        if engine.scenario or not colour.own_answer_only:
+            for goal, wanted in ((red, True), (green, False)):
+                _settle(engine, goal, row, wanted, walked)
+        out.append(colour)
     return out
 
 
@@ -87,7 +93,12 @@ def _printed(engine: Engine, row: M.PdfRow) -> Cond:
     return engine.enc.computed.get(row.ref, Cond(engine.enc.false))  # a value no route computes is never printed
 
 
-def _settle(engine: Engine, goal: Goal, row: M.PdfRow, wanted: bool) -> None:
+def _settle(engine: Engine, goal: Goal, row: M.PdfRow, wanted: bool, walked: list) -> None:
+    shown = next((ex for ex in walked if (ex.citizen is not None or not engine.scenario)
+                  and shows(engine, row, ex, wanted)), None)
+    if shown is not None:  # a walk already made prints the row in this colour
+        goal.status, goal.example, goal.confirmed = SAT, shown, True
+        return
     result = engine._solve(None, goal.items)
     goal.status = result.status
     if result.status != SAT:

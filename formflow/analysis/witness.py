@@ -279,9 +279,13 @@ def _answer_reads_back(program: Program, qid: str, value, today: dt.date) -> boo
         return False
 
 
+@cache
 def _as_read(written: str) -> str:
     """The text an answers file's loader hands the answer parser for a written scalar: a quoted
-    one (`"JA"`, quoted so that YAML readers do not take it for a yes/no) without its quotes."""
+    one (`"JA"`, quoted so that YAML readers do not take it for a yes/no) without its quotes.
+    Only quoted scalars need the YAML reader; the rest are read as written."""
+    if written[:1] not in ('"', "'", "|", ">") and "\n" not in written:
+        return written
     from formflow.inputs.yamlnode import parse
     from formflow.source import Source
 
