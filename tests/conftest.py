@@ -83,3 +83,19 @@ def sample_text() -> str:
 @pytest.fixture
 def sample_bytes() -> bytes:
     return SAMPLE.read_bytes()
+
+
+def halland_scenario_run(tmp_path: Path, body: str):
+    """Halland's region copied to `tmp_path`, with `body` as its only scenarios (the other
+    scenario files removed), run as `formflow test` runs them."""
+    import shutil
+
+    from formflow.simulate.testrun import run_scenarios
+
+    root = tmp_path / "regions" / "halland"
+    shutil.copytree(ROOT / "regions" / "halland", root)
+    for other in (root / "scenarios").glob("*.yaml"):  # only the scenarios under test run
+        other.unlink()
+    (root / "scenarios" / "covid_vaccination.yaml").write_text("flow: covid_vaccination\nscenarios:\n" + body,
+                                                               encoding="utf-8")
+    return run_scenarios([root])

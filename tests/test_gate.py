@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from cli import app
+from conftest import halland_scenario_run
 from formflow import api
 from formflow.booking.evidence import normalise_code, same_code
 from formflow.booking.gate import evaluate
@@ -321,15 +322,7 @@ def test_cli_reports_bad_booking_state_at_its_place(tmp_path):
 # ---------------------------------------------------------------------------------------- scenarios
 
 def _scenario_run(tmp_path, body: str):
-    from formflow.simulate.testrun import run_scenarios
-
-    root = tmp_path / "regions" / "halland"
-    shutil.copytree(HALLAND, root)
-    for other in (root / "scenarios").glob("*.yaml"):  # only the scenario under test runs
-        other.unlink()
-    (root / "scenarios" / "covid_vaccination.yaml").write_text("flow: covid_vaccination\nscenarios:\n" + body,
-                                                               encoding="utf-8")
-    return run_scenarios([root])
+    return halland_scenario_run(tmp_path, body)
 
 
 def test_a_booking_expectation_that_does_not_hold_fails_with_a_diff(tmp_path):

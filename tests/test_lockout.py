@@ -20,6 +20,7 @@ import pytest
 from typer.testing import CliRunner
 
 from cli import app
+from conftest import halland_scenario_run
 from formflow import api
 from formflow.booking.gate import evaluate
 from formflow.booking.lockout import Attempts, GateState, LockoutPolicy, attempts_left, locked_until, record_failure
@@ -505,15 +506,7 @@ def test_message_stays_a_usable_name_outside_a_gate(tmp_path):
 # ---------------------------------------------------------------------------------------- scenarios
 
 def _scenarios(tmp_path, body: str):
-    from formflow.simulate.testrun import run_scenarios
-
-    root = tmp_path / "regions" / "halland"
-    shutil.copytree(HALLAND, root)
-    for other in (root / "scenarios").glob("*.yaml"):  # only the scenarios under test run
-        other.unlink()
-    (root / "scenarios" / "covid_vaccination.yaml").write_text("flow: covid_vaccination\nscenarios:\n" + body,
-                                                               encoding="utf-8")
-    return run_scenarios([root]).scenarios
+    return halland_scenario_run(tmp_path, body).scenarios
 
 
 def test_scenarios_pin_down_earlier_tries_and_the_citizens_text(tmp_path):
