@@ -99,3 +99,25 @@ def halland_scenario_run(tmp_path: Path, body: str):
     (root / "scenarios" / "covid_vaccination.yaml").write_text("flow: covid_vaccination\nscenarios:\n" + body,
                                                                encoding="utf-8")
     return run_scenarios([root])
+
+
+def citizen_from_text(text: str):
+    """A citizen file's content, read as `--citizen` reads it (it must be valid)."""
+    from formflow.inputs.citizen import load_citizen
+    from formflow.inputs.yamlnode import parse
+    from formflow.source import Source
+
+    source = Source.from_text("citizen.yaml", text)
+    node, diags = parse(source)
+    assert not diags
+    person, diags = load_citizen(node, source)
+    assert person is not None, [d.message for d in diags]
+    return person
+
+
+@pytest.fixture(scope="module")
+def halland():
+    """Halland's covid-19 booking flow compiled as `formflow gate evaluate` compiles it."""
+    setup, diags = api.load_gate(ROOT / "regions" / "halland" / "flows" / "covid_vaccination.flow")
+    assert setup is not None and setup.config is not None, diags
+    return setup

@@ -19,11 +19,10 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from cli import app
-from conftest import halland_scenario_run
+from conftest import citizen_from_text, halland_scenario_run
 from formflow import api
 from formflow.booking.evidence import normalise_code, same_code
 from formflow.booking.gate import evaluate
-from formflow.inputs.citizen import load_citizen
 from formflow.inputs.yamlnode import parse
 from formflow.source import Source
 
@@ -39,24 +38,11 @@ EVERY_GROUP = ["special_housing", "home_care", "household_home_care", "staff_eld
 UTC = timezone.utc
 
 
-def citizen(text: str):
-    source = Source.from_text("citizen.yaml", text)
-    node, diags = parse(source)
-    assert not diags
-    person, diags = load_citizen(node, source)
-    assert person is not None, [d.message for d in diags]
-    return person
+citizen = citizen_from_text
 
 
 def person(pnr: str, now: str = "2021-04-12T09:00", extra: str = "") -> object:
     return citizen(f'personnummer: {pnr}\nregion: "13"\nnow: {now}\n{extra}')
-
-
-@pytest.fixture(scope="module")
-def halland():
-    setup, diags = api.load_gate(FLOW)
-    assert setup is not None and setup.config is not None, diags
-    return setup
 
 
 def decide(setup, who, answers, **kw):

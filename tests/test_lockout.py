@@ -20,12 +20,11 @@ import pytest
 from typer.testing import CliRunner
 
 from cli import app
-from conftest import halland_scenario_run
+from conftest import citizen_from_text, halland_scenario_run
 from formflow import api
 from formflow.booking.gate import evaluate
 from formflow.booking.lockout import Attempts, GateState, LockoutPolicy, attempts_left, locked_until, record_failure
 from formflow.booking.state_file import as_json, read_state
-from formflow.inputs.citizen import load_citizen
 from formflow.inputs.yamlnode import parse
 from formflow.simulate.walk import walk
 from formflow.source import Source
@@ -42,25 +41,12 @@ UTC = timezone.utc
 PNR = "19751010-9247"
 
 
-def citizen(text: str):
-    source = Source.from_text("citizen.yaml", text)
-    node, diags = parse(source)
-    assert not diags
-    person, diags = load_citizen(node, source)
-    assert person is not None, [d.message for d in diags]
-    return person
+citizen = citizen_from_text
 
 
 def invited(now="2021-04-12T09:00", codes="{covid-fas1: HK7Q-4932}", pnr=PNR, invitations="[covid-fas1]"):
     booking = f"booking:\n  invitation_codes: {codes}\n" if codes else ""
     return citizen(f'personnummer: {pnr}\nregion: "13"\ninvitations: {invitations}\nnow: {now}\n{booking}')
-
-
-@pytest.fixture(scope="module")
-def halland():
-    setup, diags = api.load_gate(FLOW)
-    assert setup is not None and setup.config is not None, diags
-    return setup
 
 
 @pytest.fixture(scope="module")

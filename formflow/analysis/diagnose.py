@@ -224,11 +224,11 @@ def _faults(engine: Engine, source: Source, line_of) -> list[Diagnostic]:
             site_goal = engine.by_path.get(id(goal.subject.site[1]))
             if site_goal is not None and site_goal.status == UNSAT:
                 continue
-            date = goal.subject.kind == "date"
+            is_date = goal.subject.kind == "date"
             if goal.status == SAT and goal.confirmed:
                 ex = engine.counterexample(goal) or goal.example
                 note = (f"for example: {story(ex, engine.flow)}",)
-                if date:
+                if is_date:
                     out.append(_diag("FF814", "this date can leave the years 1–9999 on some route", source,
                                      goal.subject.span, "outside the calendar", notes=note,
                                      help="bound the date answer it starts from (e.g. `max today`), or compute "
@@ -238,7 +238,7 @@ def _faults(engine: Engine, source: Source, line_of) -> list[Diagnostic]:
                                      "the divisor can be 0", notes=note,
                                      help="guard it, e.g. `if height > 0 { ... }`, or bound the answer with `min 1`"))
             elif goal.status == UNKNOWN:
-                what = "this date stays within the years 1–9999" if date else "this divides by zero"
+                what = "this date stays within the years 1–9999" if is_date else "this divides by zero"
                 out.append(_diag("FF807", f"the analyser cannot decide whether {what}", source,
                                  goal.subject.span, "undecided", help=undecided_detail(goal, line_of)))
         elif goal.kind == "answerable" and goal.status == SAT:

@@ -278,8 +278,8 @@ def _verify(old: str, new: str, clinic: NewClinic) -> str | None:
     ops = [op for op in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes() if op[0] != "equal"]
     if len(ops) != 1 or ops[0][0] != "insert":
         return "the edit would also change other lines of the file"
-    yaml = YAML(typ="safe", pure=True)  # plain data only: no tags constructed (both texts passed the strict loader)
-    before, after = yaml.load(old), yaml.load(new)
+    safe_reader = YAML(typ="safe", pure=True)  # plain data only: no tags constructed (both passed the strict loader)
+    before, after = safe_reader.load(old), safe_reader.load(new)
     clinics = after.get("clinics")
     if not isinstance(clinics, dict) or list(clinics)[-1:] != [clinic.id]:
         return "the new clinic would not be the last entry of `clinics`"

@@ -25,7 +25,6 @@ def scan(source: Source) -> list[Diagnostic]:
     count limits (one diagnostic each: the rest would say the same)."""
     out: list[Diagnostic] = []
     questions = options = 0
-    previous = ""
     for m in TOKEN_RE.finditer(source.text):
         kind = m.lastgroup
         if kind in ("WS", "COMMENT"):
@@ -53,7 +52,6 @@ def scan(source: Source) -> list[Diagnostic]:
             if length > MAX_TEXT:
                 out.append(_too_long(source, Span(span.start, span.start + quote), f"this text is {length:,} characters",
                                      MAX_TEXT, "a text", "shorten it, or link to a page with the details"))
-        previous = word
     return out
 
 
